@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../src/config-error.ts';
+import { loadConfig, parseListen } from '../src/config.ts';
+import { pinnedHelmPath } from '../src/helm/binary.ts';
+
+const HELM = { CAPSTAN_HELM_BINARY: '/opt/helm' };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(['worker'], { ...HELM });
+    assert.equal(c.role, 'worker');
+    assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+    assert.deepEqual(c.listen, { host: '0.0.0.0', port: 3030 });
+    assert.equal(c.logFormat, 'json');
+    assert.equal(c.concurrency, 4);
+    assert.equal(c.kubeconfig, undefined);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('reads CAPSTAN_<FLAG> and the standard variables, and lets flags win', () => {
+    const env = { ...HELM, KUBECONFIG: '/k', REDIS_URL: 'redis://r:1', CAPSTAN_CONCURRENCY: '8', CAPSTAN_LOG_FORMAT: 'text' };
+    const c = loadConfig(['run', '--concurrency', '2', '--redis-url=redis://flag:2'], env);
+    assert.equal(c.concurrency, 2);
+    assert.equal(c.redisUrl, 'redis://flag:2');
+    assert.equal(c.kubeconfig, '/k');
+    assert.equal(c.logFormat, 'text');
+    assert.equal(c.helmBinary, '/opt/helm');
+  });
+
+  const bad: Array<[string, string[], string]> = [
+    ['an unknown role', ['fly'], 'role'],
+    ['an unknown flag', ['worker', '--colour', 'x'], 'colour'],
+    ['a zero concurrency', ['worker', '--concurrency', '0'], 'concurrency'],
+    ['a bad listen address', ['worker', '--listen', 'localhost'], 'listen'],
+    ['a bad log format', ['worker', '--log-format', 'xml'], 'log-format'],
+  ];
+  for (const [what, argv, flag] of bad) {
+    it(`rejects ${what} with an error naming --${flag}`, () => {
+      assert.throws(() => loadConfig(argv, { ...HELM }), (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.flag, flag);
+        assert.match(err.message, new RegExp(`^--${flag}:`));
+        return true;
+      });
+    });
+  }
+});
+
+describe('locating helm', () => {
+  const fakeHelm = (dir: string): string => {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'helm');
+    writeFileSync(path, '#!/bin/sh\n');
+    chmodSync(path, 0o755);
+    return path;
+  };
+
+  it('prefers the pinned build in the cache over helm on PATH', () => {
+    const root = mkdtempSync(join(tmpdir(), 'capstan-helm-'));
+    const env = { CAPSTAN_CACHE: join(root, 'cache'), PATH: join(root, 'path') };
+    fakeHelm(join(root, 'path'));
+    const version = readFileSync(new URL('../helm-bin/HELM_VERSION', import.meta.url), 'utf8').trim();
+    const pinned = fakeHelm(join(root, 'cache', 'bin', `helm-${version}`));
+    assert.equal(pinnedHelmPath(env), pinned);
+    assert.equal(loadConfig(['worker'], env).helmBinary, pinned);
+  });
+
+  it('falls back to PATH, and fails naming --helm-binary when there is none', () => {
+    const root = mkdtempSync(join(tmpdir(), 'capstan-helm-'));
+    const onPath = fakeHelm(join(root, 'path'));
+    assert.equal(loadConfig(['worker'], { CAPSTAN_CACHE: root, PATH: join(root, 'path') }).helmBinary, onPath);
+    assert.throws(() => loadConfig(['worker'], { CAPSTAN_CACHE: root, PATH: '' }), { name: 'ConfigError', flag: 'helm-binary' });
+  });
+});
+
+describe('parseListen', () => {
+  it('accepts :port and host:port', () => {
+    assert.deepEqual(parseListen(':3030'), { host: '0.0.0.0', port: 3030 });
+    assert.deepEqual(parseListen('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+    assert.deepEqual(parseListen('[::1]:8080'), { host: '::1', port: 8080 });
+  });
+});
