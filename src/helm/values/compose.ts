@@ -1,0 +1,95 @@
+import { load } from 'js-yaml';
+import type { HelmRelease, ValuesFromSource } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
+import { deepMerge, isMap } from './deep-merge.ts';
+
+// Where valuesFrom entries are read from; the worker hands in the real ones (Kubernetes API, HTTP, chart dir).
+export interface ValuesSources {
+  configMapKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  secretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  external(url: string): Promise<string>;
+  chartFile(path: string): Promise<string | undefined>;
+}
+
+// The values of one release and the strings that must never be shown (Secret contents), for redaction.
+export interface ComposedValues { values: Record<string, unknown>; secrets: string[] }
+
+interface Entry { field: string; optional: boolean; read: () => Promise<string | undefined>; secret: boolean; what: string }
+
+function entries(hr: HelmRelease, sources: ValuesSources): Entry[] {
+  const ns = hr.metadata.namespace;
+  // valueFileSecrets (deprecated) come first, as secretKeyRefs with the default key.
+  const from: ValuesFromSource[] = [
+    ...(hr.spec.valueFileSecrets ?? []).map((s) => ({ secretKeyRef: { name: s.name } })),
+    ...(hr.spec.valuesFrom ?? []),
+  ];
+  const offset = hr.spec.valueFileSecrets?.length ?? 0;
+  return from.map((src, i): Entry => {
+    const field = i < offset ? `spec.valueFileSecrets[${i}]` : `spec.valuesFrom[${i - offset}]`;
+    if (src.configMapKeyRef) {
+      const r = src.configMapKeyRef; const key = r.key ?? 'values.yaml';
+      return { field: `${field}.configMapKeyRef`, optional: r.optional === true, secret: false, what: `ConfigMap ${r.namespace ?? ns}/${r.name} key ${key}`,
+        read: () => sources.configMapKey(r.namespace ?? ns, r.name, key) };
+    }
+    if (src.secretKeyRef) {
+      const r = src.secretKeyRef; const key = r.key ?? 'values.yaml';
+      return { field: `${field}.secretKeyRef`, optional: r.optional === true, secret: true, what: `Secret ${r.namespace ?? ns}/${r.name} key ${key}`,
+        read: () => sources.secretKey(r.namespace ?? ns, r.name, key) };
+    }
+    if (src.externalSourceRef) {
+      const r = src.externalSourceRef;
+      return { field: `${field}.externalSourceRef.url`, optional: r.optional === true, secret: false, what: `external source`,
+        read: () => sources.external(r.url) };
+    }
+    if (src.chartFileRef) {
+      const r = src.chartFileRef;
+      return { field: `${field}.chartFileRef.path`, optional: r.optional === true, secret: false, what: `chart file ${r.path}`,
+        read: () => sources.chartFile(r.path) };
+    }
+    return { field, optional: false, secret: false, what: 'an empty source', read: async () => { throw new Error('names no source'); } };
+  });
+}
+
+function parse(text: string, entry: Entry): Record<string, unknown> {
+  const doc: unknown = load(text);
+  if (doc === undefined || doc === null) return {};
+  if (!isMap(doc)) throw new Error(`${entry.what} is not a YAML map`);
+  return doc;
+}
+
+// Composes values exactly as the Helm Operator did: each valuesFrom entry in order (a missing or unparsable
+// optional entry is skipped), deep-merged, then spec.values on top. A required entry that fails stalls the
+// release with the field named; errors of a Secret entry never quote its content.
+export async function composeValues(hr: HelmRelease, sources: ValuesSources): Promise<ComposedValues> {
+  let values: Record<string, unknown> = {};
+  const secrets: string[] = [];
+  for (const entry of entries(hr, sources)) {
+    let text: string | undefined;
+    let parsed: Record<string, unknown>;
+    try {
+      text = await entry.read();
+      if (text === undefined) throw new Error(`${entry.what} not found`);
+      parsed = parse(text, entry);
+    } catch (err) {
+      if (entry.optional) continue;
+      if (err instanceof StallingError || (err as Error).name === 'WaitingError') throw err;
+      const message = entry.secret ? `${entry.what}: cannot be read or is not valid YAML` : (err as Error).message.split('\n')[0];
+      throw new StallingError('ValuesInvalid', message ?? 'invalid', { field: entry.field, cause: entry.secret ? undefined : err });
+    }
+    if (entry.secret) secrets.push(...secretStrings(parsed));
+    values = deepMerge(values, parsed);
+  }
+  if (hr.spec.values !== undefined) {
+    if (!isMap(hr.spec.values)) throw new StallingError('ValuesInvalid', 'must be a map', { field: 'spec.values' });
+    values = deepMerge(values, hr.spec.values);
+  }
+  return { values, secrets };
+}
+
+// Every scalar in a values tree from a Secret, long enough to be worth redacting from helm's output.
+function secretStrings(tree: unknown): string[] {
+  if (isMap(tree)) return Object.values(tree).flatMap(secretStrings);
+  if (Array.isArray(tree)) return tree.flatMap(secretStrings);
+  const s = tree === null || tree === undefined ? '' : String(tree);
+  return s.length >= 4 ? [s] : [];
+}

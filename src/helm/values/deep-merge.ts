@@ -1,0 +1,15 @@
+// Merges `source` into `target` as the Helm Operator did: maps merge recursively, anything else (lists included)
+// is replaced by the source. Returns a new object; inputs are not changed.
+export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    const current = out[key];
+    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+// A plain YAML/JSON map (not a list, not null).
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

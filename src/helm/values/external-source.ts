@@ -1,0 +1,40 @@
+import { StallingError } from '../../errors/stalling-error.ts';
+import { WaitingError } from '../../errors/waiting-error.ts';
+
+// Limits for valuesFrom.externalSourceRef; defaults: 1 MiB, 10 s.
+export interface ExternalSourceOptions { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }
+
+// Reads an externalSourceRef URL: http(s) only (never file:// or other schemes), 200 only as the Helm Operator
+// did, with a size cap and a timeout. Errors name the URL without credentials.
+export async function fetchExternalValues(url: string, opts: ExternalSourceOptions = {}): Promise<string> {
+  const maxBytes = opts.maxBytes ?? 1 << 20;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StallingError('ValuesInvalid', `"${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new StallingError('ValuesInvalid', `scheme ${parsed.protocol} is not allowed: only http and https`);
+  }
+  const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 10_000), ...(opts.signal ? [opts.signal] : [])];
+  let res: Response;
+  try {
+    res = await fetch(parsed, { signal: AbortSignal.any(signals), redirect: 'follow' });
+  } catch (err) {
+    throw new WaitingError('ValuesUnavailable', `${shown}: ${(err as Error).message}`, 30_000);
+  }
+  if (res.status >= 500 || res.status === 429) throw new WaitingError('ValuesUnavailable', `${shown}: HTTP ${res.status}`, 30_000);
+  if (res.status !== 200) throw new StallingError('ValuesInvalid', `${shown}: HTTP ${res.status}`);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw new StallingError('ValuesInvalid', `${shown}: larger than ${maxBytes} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new StallingError('ValuesInvalid', `${shown}: larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
