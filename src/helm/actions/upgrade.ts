@@ -1,0 +1,34 @@
+import { Phase } from '../../api/helmrelease.ts';
+import { describe, type ReleaseContext } from '../release-context.ts';
+import { assertOwnership } from './antecedent.ts';
+import { beginAttempt, enterPhase, failAttempt, type Outcome } from './attempt.ts';
+import { rollback } from './rollback.ts';
+import { succeed } from './succeed.ts';
+import { testRelease } from './test-release.ts';
+
+// `helm upgrade`: Upgrading → Deployed → (tests) → Succeeded. On failure it rolls back when spec.rollback.enable
+// (a failed test rolls back unless ignoreFailures); every failure counts against the inputs' retry budget.
+export async function upgrade(ctx: ReleaseContext): Promise<Outcome> {
+  const spec = ctx.hr.spec;
+  await assertOwnership(ctx);
+  await beginAttempt(ctx, Phase.Upgrading);
+  try {
+    await ctx.deps.helm.upgrade({
+      release: ctx.releaseName, namespace: ctx.targetNamespace, chart: ctx.chart.ref, version: ctx.chart.version,
+      values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
+      wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
+      skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,
+      force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory,
+    });
+  } catch (err) {
+    await enterPhase(ctx, Phase.DeployFailed, `Upgrade failed for ${describe(ctx)}: ${(err as Error).message}`);
+    if (spec.rollback?.enable) await rollback(ctx);
+    return failAttempt(ctx, err, 'upgrade');
+  }
+  await enterPhase(ctx, Phase.Deployed, `Upgrade succeeded for ${describe(ctx)}.`);
+  if (spec.test?.enable && !(await testRelease(ctx)) && spec.test.ignoreFailures !== true) {
+    await rollback(ctx);
+    return failAttempt(ctx, new Error('tests failed'), 'test');
+  }
+  return succeed(ctx);
+}

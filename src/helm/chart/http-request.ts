@@ -1,0 +1,79 @@
+import { Phase } from '../../api/helmrelease.ts';
+import { WaitingError } from '../../errors/waiting-error.ts';
+import { DEFAULT_RETRY_AFTER_MS, failureForStatus } from './http-failure.ts';
+import { type BasicAuth, redactUrl } from './repository-url.ts';
+
+// How requests to a chart repository are made; every field is optional.
+export interface HttpOptions {
+  // Limit for one request, from sending it to the end of its body. Default 30_000 ms.
+  timeoutMs?: number;
+  // The job's signal: when it aborts, the request stops and its reason is thrown as is. Default: none.
+  signal?: AbortSignal;
+  // The fetch to call. Default: the global fetch (undici).
+  fetch?: typeof fetch;
+  // The clock, for Retry-After dates. Default: Date.now.
+  now?: () => number;
+}
+
+// The default of HttpOptions.timeoutMs.
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+// One GET to a repository.
+export interface RepositoryRequest {
+  url: URL;
+  subject: 'index' | 'chart';
+  auth?: BasicAuth | undefined;
+  headers?: Record<string, string>;
+  // Statuses handed to `read` besides 2xx (e.g. 304 for a conditional request).
+  accept?: number[];
+}
+
+// GETs `req.url` and runs `read` on the answer within the same timeout. Network errors and timeouts become
+// WaitingError, a non-2xx status the error failureForStatus picks; the caller's abort reason passes through.
+export async function requestRepository<T>(
+  req: RepositoryRequest, opts: HttpOptions, read: (res: Response, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.auth) {
+    headers.authorization = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString('base64')}`;
+  }
+  try {
+    const res = await (opts.fetch ?? fetch)(req.url, { headers, signal, redirect: 'follow' });
+    if (!res.ok && !req.accept?.includes(res.status)) {
+      await res.body?.cancel().catch(() => {});
+      const now = (opts.now ?? Date.now)();
+      throw failureForStatus({ status: res.status, retryAfter: res.headers.get('retry-after'), subject: req.subject, url: req.url, now });
+    }
+    return await read(res, signal);
+  } catch (error) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    if (timeout.aborted && isAbort(error)) {
+      throw new WaitingError(Phase.ChartFetchFailed,
+        `${redactUrl(req.url)} timed out after ${timeoutMs / 1000}s`, DEFAULT_RETRY_AFTER_MS, { cause: error });
+    }
+    if (error instanceof TypeError) {
+      throw new WaitingError(Phase.ChartFetchFailed,
+        `could not reach ${redactUrl(req.url)}: ${describe(error)}`, DEFAULT_RETRY_AFTER_MS, { cause: error });
+    }
+    throw error;
+  }
+}
+
+// undici rejects with the signal's reason (TimeoutError) and stream pipelines with an AbortError.
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function isSystemError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+// `fetch failed` says nothing; its cause (ECONNREFUSED, ENOTFOUND, a TLS error) says what went wrong.
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (isSystemError(cause)) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,56 @@
+import type { ChartSpec } from '../../api/helmrelease.ts';
+import { Phase } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
+import { downloadChart, findCachedChart, sha256Of } from './chart-cache.ts';
+import type { HttpOptions } from './http-request.ts';
+import { type IndexCache, fetchRepositoryIndex } from './repository-index.ts';
+import { type BasicAuth, parseRepositoryUrl, redactUrl, resolveChartUrl, sameOrigin } from './repository-url.ts';
+import { selectChartVersion } from './select-version.ts';
+
+// How fetchRepositoryChart works; HttpOptions' defaults apply (30s per request, global fetch, no signal).
+export interface RepositoryChartOptions extends HttpOptions {
+  // Where tarballs are kept, as `<sha256>.tgz`; created when missing. Required.
+  cacheDir: string;
+  // Basic-auth credentials (chartPullSecret). Default: user:password in the repository URL, else none.
+  auth?: BasicAuth | undefined;
+  // Parsed indexes between calls. Default: the process-wide sharedIndexCache.
+  indexCache?: IndexCache;
+}
+
+// A chart ready for `helm upgrade --install <path>`: the tarball, the version chosen, its sha256 hex.
+export interface RepositoryChart { path: string; version: string; digest: string }
+
+function required(chart: ChartSpec, key: 'repository' | 'name' | 'version'): string {
+  const value = chart[key]?.trim();
+  if (!value) {
+    throw new StallingError(Phase.ChartFetchFailed, `is required for a Helm repository chart`, { field: `spec.chart.${key}` });
+  }
+  return value;
+}
+
+// Resolves spec.chart {repository, name, version (exact or semver range)} to a local tarball: index (cached,
+// revalidated), version, then the tarball, reused from cacheDir when the index digest is already there.
+export async function fetchRepositoryChart(chart: ChartSpec, opts: RepositoryChartOptions): Promise<RepositoryChart> {
+  const repository = required(chart, 'repository');
+  const repo = parseRepositoryUrl(repository);
+  const name = required(chart, 'name');
+  const versionSpec = required(chart, 'version');
+  const auth = opts.auth ?? repo.auth;
+  const index = await fetchRepositoryIndex(repository, { ...opts, auth, cache: opts.indexCache });
+  const entry = selectChartVersion(index, name, versionSpec);
+  const expected = sha256Of(entry.digest);
+  if (entry.digest !== undefined && expected === undefined) {
+    throw new StallingError(Phase.ChartFetchFailed,
+      `the index of ${redactUrl(repo.url)} gives ${name} ${entry.version} a digest that is not a sha256`, { field: 'spec.chart.repository' });
+  }
+  const cached = expected === undefined ? undefined : await findCachedChart(opts.cacheDir, expected);
+  if (cached) return { ...cached, version: entry.version };
+  const url = resolveChartUrl(repo.url, entry.urls[0] ?? '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StallingError(Phase.ChartFetchFailed,
+      `the index lists ${name} ${entry.version} at ${redactUrl(url)}, which is not http(s)`, { field: 'spec.chart.repository' });
+  }
+  const sendAuth = sameOrigin(repo.url, url) ? auth : undefined;
+  const downloaded = await downloadChart(url, { ...opts, auth: sendAuth, expectedDigest: expected });
+  return { ...downloaded, version: entry.version };
+}

@@ -1,0 +1,47 @@
+import type { HelmRelease } from '../../api/helmrelease.ts';
+import { Phase } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { fetchRepositoryChart } from './repository-source.ts';
+
+// A chart ready for helm: `ref` is a local .tgz/dir or an oci:// reference (with `version`); `revision` is what
+// status.revision records (chart version or Git SHA); `digest` identifies the chart's content.
+export interface ResolvedChart { ref: string; version?: string; revision: string; digest: string; archive?: string }
+
+// Other chart sources (Git) plug in here; the worker hands in the ones it has.
+export interface ChartSources {
+  git?: (hr: HelmRelease, signal: AbortSignal) => Promise<ResolvedChart>;
+}
+
+async function pullSecretAuth(hr: HelmRelease, kube: KubeClient) {
+  const name = hr.spec.chart.chartPullSecret?.name;
+  if (!name) return undefined;
+  const [username, password] = await Promise.all([
+    kube.secretKey(hr.metadata.namespace, name, 'username'), kube.secretKey(hr.metadata.namespace, name, 'password'),
+  ]);
+  if (username === undefined || password === undefined) {
+    throw new StallingError(Phase.ChartFetchFailed, `Secret ${hr.metadata.namespace}/${name} needs keys username and password`, { field: 'spec.chart.chartPullSecret.name' });
+  }
+  return { username, password };
+}
+
+// Resolves spec.chart from whichever source it names: a Helm repository (index + tarball, basic auth from
+// chartPullSecret), an OCI registry (left to helm, exact version), or Git (chart.git + chart.path).
+export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; cacheDir: string; sources: ChartSources; signal: AbortSignal }): Promise<ResolvedChart> {
+  const chart = hr.spec.chart;
+  if (chart.git !== undefined || chart.path !== undefined) {
+    if (!chart.git) throw new StallingError(Phase.ChartFetchFailed, 'is required with chart.path', { field: 'spec.chart.git' });
+    if (!deps.sources.git) throw new StallingError(Phase.ChartFetchFailed, 'Git chart sources are not enabled in this worker', { field: 'spec.chart.git' });
+    return deps.sources.git(hr, deps.signal);
+  }
+  if (chart.repository?.startsWith('oci://')) {
+    if (!chart.name || !chart.version) {
+      throw new StallingError(Phase.ChartFetchFailed, 'is required for an OCI chart', { field: chart.name ? 'spec.chart.version' : 'spec.chart.name' });
+    }
+    const ref = `${chart.repository.replace(/\/+$/, '')}/${chart.name}`;
+    return { ref, version: chart.version, revision: chart.version, digest: `${ref}:${chart.version}` };
+  }
+  const auth = await pullSecretAuth(hr, deps.kube);
+  const got = await fetchRepositoryChart(chart, { cacheDir: deps.cacheDir, auth, signal: deps.signal });
+  return { ref: got.path, archive: got.path, revision: got.version, digest: `sha256:${got.digest}` };
+}

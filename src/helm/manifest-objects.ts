@@ -1,0 +1,23 @@
+import { loadAll } from 'js-yaml';
+import type { ObjectRef } from '../kube/client.ts';
+
+// The objects a rendered release manifest (`helm get manifest`) creates, List kinds expanded; objects without a
+// namespace are given the release namespace unless cluster-scoped kinds are known to be so.
+export function manifestObjects(manifest: string, namespace: string): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  const visit = (doc: unknown): void => {
+    if (typeof doc !== 'object' || doc === null) return;
+    const o = doc as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; items?: unknown[] };
+    if (o.kind?.endsWith('List') && Array.isArray(o.items)) return o.items.forEach(visit);
+    if (!o.apiVersion || !o.kind || !o.metadata?.name) return;
+    out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : (o.metadata.namespace ?? namespace) });
+  };
+  loadAll(manifest, visit);
+  return out;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass',
+  'PriorityClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'IngressClass',
+  'RuntimeClass', 'CSIDriver', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+]);

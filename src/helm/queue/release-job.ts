@@ -1,0 +1,33 @@
+import type { JobsOptions } from 'bullmq';
+
+// The queue every HelmRelease job goes through (one per Redis; tests use their own names).
+export const DEFAULT_RELEASE_QUEUE = 'capstan-helm-releases';
+
+// What a job carries: the release's identity and why it was enqueued. Never values, never secrets: the
+// worker reads the HelmRelease fresh, and the dashboard shows job data as it is.
+export interface ReleaseJob { namespace: string; name: string; reason: string }
+
+// Why a release was enqueued, as the operator says it.
+export const EnqueueReason = {
+  Created: 'created',
+  SpecChanged: 'spec-changed',
+  Deleted: 'deleted',
+  Resync: 'resync',
+  ValuesSourceChanged: 'values-source-changed',
+  ChartChanged: 'chart-changed',
+  Startup: 'startup',
+} as const;
+
+// Job options: deduplicated per `namespace/name` so a release has at most one waiting and one active job
+// (a change while one runs is kept and run after it), debounced by `delayMs`, retried with the worker's
+// backoff strategy, and kept briefly for the dashboard.
+export function releaseJobOptions(key: string, delayMs: number): JobsOptions {
+  return {
+    deduplication: { id: key, keepLastIfActive: true },
+    delay: delayMs,
+    attempts: 1000, // the retry budget lives in the release status; this only bounds runaway infrastructure errors
+    backoff: { type: 'capstan' },
+    removeOnComplete: { count: 500, age: 24 * 3600 },
+    removeOnFail: { count: 500, age: 7 * 24 * 3600 },
+  };
+}

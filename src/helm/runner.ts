@@ -1,0 +1,100 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { HelmError, redact } from './helm-error.ts';
+
+// Options every release action takes. `secrets` are redacted from anything helm prints.
+export interface ReleaseTarget { release: string; namespace: string; signal?: AbortSignal; secrets?: readonly string[] }
+
+export interface InstallOptions extends ReleaseTarget {
+  chart: string; // a local chart directory or .tgz, or an oci:// reference
+  version?: string; // only for oci:// references
+  values: Record<string, unknown>;
+  timeoutSec: number;
+  wait: boolean;
+  skipCRDs?: boolean;
+  disableOpenAPIValidation?: boolean;
+  force?: boolean; // upgrade only
+  resetValues?: boolean; // upgrade only: false means --reuse-values
+  maxHistory?: number; // upgrade only
+}
+
+export interface RollbackOptions extends ReleaseTarget {
+  version: number; timeoutSec: number; wait?: boolean; disableHooks?: boolean; recreate?: boolean; force?: boolean;
+}
+
+// The only port through which Capstan runs helm.
+export interface HelmRunner {
+  install(opts: InstallOptions): Promise<void>;
+  upgrade(opts: InstallOptions): Promise<void>;
+  rollback(opts: RollbackOptions): Promise<void>;
+  test(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
+  uninstall(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
+  manifest(opts: ReleaseTarget): Promise<string>;
+}
+
+// How the real runner is set up; `onRun` observes every helm invocation (for metrics and tests).
+export interface ExecHelmOptions {
+  binary: string;
+  kubeconfig?: string;
+  helmHome?: string; // HELM_CACHE_HOME/CONFIG_HOME/DATA_HOME under it; default helm's own
+  onRun?: (verb: string, release: string) => void;
+}
+
+// Runs the real helm binary: an argument array (no shell), values in a private temp file (never on the command
+// line), a timeout of the helm timeout plus a grace period, and the job's abort signal.
+export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
+  const env: Record<string, string> = cfg.helmHome
+    ? { HELM_CACHE_HOME: join(cfg.helmHome, 'cache'), HELM_CONFIG_HOME: join(cfg.helmHome, 'config'), HELM_DATA_HOME: join(cfg.helmHome, 'data') }
+    : {};
+  const run = async (verb: string, t: ReleaseTarget, args: string[], timeoutSec = 60): Promise<string> => {
+    cfg.onRun?.(verb, `${t.namespace}/${t.release}`);
+    const full = [verb, ...args, '--namespace', t.namespace, ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
+    const r = await execa(cfg.binary, full, {
+      env, reject: false, timeout: (timeoutSec + 30) * 1000, forceKillAfterDelay: 10_000,
+      ...(t.signal ? { cancelSignal: t.signal } : {}),
+    });
+    if (r.exitCode !== 0 || r.failed) {
+      const command = `helm ${[verb, ...args.filter((a) => !a.startsWith('/'))].join(' ')}`;
+      throw new HelmError({ command: redact(command, t.secrets ?? []), exitCode: r.exitCode, stderr: redact(String(r.stderr ?? r.message), t.secrets ?? []), timedOut: r.timedOut });
+    }
+    return String(r.stdout);
+  };
+  const withValues = async <T>(values: Record<string, unknown>, fn: (file: string) => Promise<T>): Promise<T> => {
+    const dir = await mkdtemp(join(tmpdir(), 'capstan-values-'));
+    try {
+      const file = join(dir, 'values.json');
+      await writeFile(file, JSON.stringify(values), { mode: 0o600 });
+      return await fn(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const common = (o: InstallOptions, file: string): string[] => [
+    o.release, o.chart, '--values', file, '--timeout', `${o.timeoutSec}s`,
+    ...(o.version ? ['--version', o.version] : []),
+    ...(o.wait ? ['--wait'] : []),
+    ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
+  ];
+  return {
+    install: (o) => withValues(o.values, async (f) =>
+      void (await run('install', o, [...common(o, f), ...(o.skipCRDs ? ['--skip-crds'] : [])], o.timeoutSec))),
+    upgrade: (o) => withValues(o.values, async (f) =>
+      void (await run('upgrade', o, [
+        ...common(o, f),
+        ...(o.skipCRDs ? ['--skip-crds'] : []),
+        ...(o.force ? ['--force'] : []),
+        o.resetValues === false ? '--reuse-values' : '--reset-values',
+        '--history-max', String(o.maxHistory ?? 10),
+      ], o.timeoutSec))),
+    rollback: async (o) => void (await run('rollback', o, [
+      o.release, String(o.version), '--timeout', `${o.timeoutSec}s`,
+      ...(o.wait ? ['--wait'] : []), ...(o.disableHooks ? ['--no-hooks'] : []),
+      ...(o.recreate ? ['--recreate-pods'] : []), ...(o.force ? ['--force'] : []),
+    ], o.timeoutSec)),
+    test: async (o) => void (await run('test', o, [o.release, '--timeout', `${o.timeoutSec}s`], o.timeoutSec)),
+    uninstall: async (o) => void (await run('uninstall', o, [o.release, '--timeout', `${o.timeoutSec}s`, '--wait'], o.timeoutSec)),
+    manifest: (o) => run('get', o, ['manifest', o.release]),
+  };
+}

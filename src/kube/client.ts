@@ -1,0 +1,22 @@
+import type { HelmRelease, HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { HelmRevision } from '../helm/release-state.ts';
+
+// An object named in a release manifest, for the antecedent annotation and the ownership check.
+export interface ObjectRef { apiVersion: string; kind: string; name: string; namespace?: string }
+
+// The Kubernetes calls Capstan's Helm pipeline makes. The real one is in kube/real-client.ts; tests use fakes.
+export interface KubeClient {
+  getHelmRelease(namespace: string, name: string): Promise<HelmRelease | undefined>;
+  listHelmReleases(namespace?: string): Promise<HelmRelease[]>;
+  // Merge-patches /status; a 404 (deleted meanwhile) is ignored.
+  patchHelmReleaseStatus(hr: HelmRelease, status: Partial<HelmReleaseStatus>): Promise<void>;
+  // Replaces metadata.finalizers, guarded by resourceVersion; resolves false on a conflict or 404.
+  setFinalizers(hr: HelmRelease, finalizers: string[]): Promise<boolean>;
+  configMapKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  secretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  // Helm's storage (the release Secrets), read through the API: newest first. No helm process runs.
+  helmHistory(namespace: string, release: string): Promise<HelmRevision[]>;
+  event(hr: HelmRelease, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  annotations(ref: ObjectRef): Promise<Record<string, string> | undefined>;
+  annotate(ref: ObjectRef, key: string, value: string): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import * as k8s from '@kubernetes/client-node';
+import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { HelmRevision } from '../helm/release-state.ts';
+import type { KubeClient, ObjectRef } from './client.ts';
+
+const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+// The HTTP status of a client-node error, if it carries one.
+export function statusCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (statusCode(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+// Loads the kubeconfig Capstan was given: a file, else in-cluster, else the default locations.
+export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+// KubeClient on @kubernetes/client-node.
+export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): KubeClient {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const ref = (namespace: string) => ({ group: GROUP, version: VERSION, plural: PLURAL, namespace });
+  return {
+    getHelmRelease: (namespace, name) =>
+      orUndefined(custom.getNamespacedCustomObject({ ...ref(namespace), name }) as Promise<HelmRelease>),
+    async listHelmReleases(namespace) {
+      const list = (namespace
+        ? await custom.listNamespacedCustomObject(ref(namespace))
+        : await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as { items: HelmRelease[] };
+      return list.items;
+    },
+    async patchHelmReleaseStatus(hr, status: Partial<HelmReleaseStatus>) {
+      await orUndefined(custom.patchNamespacedCustomObjectStatus(
+        { ...ref(hr.metadata.namespace), name: hr.metadata.name, body: { status }, fieldManager }, MERGE));
+    },
+    async setFinalizers(hr, finalizers) {
+      try {
+        await custom.patchNamespacedCustomObject({
+          ...ref(hr.metadata.namespace), name: hr.metadata.name, fieldManager,
+          body: { metadata: { finalizers, resourceVersion: hr.metadata.resourceVersion } },
+        }, MERGE);
+        return true;
+      } catch (err) {
+        if (statusCode(err) === 409 || statusCode(err) === 404) return false;
+        throw err;
+      }
+    },
+    async configMapKey(namespace, name, key) {
+      return (await orUndefined(core.readNamespacedConfigMap({ namespace, name })))?.data?.[key];
+    },
+    async secretKey(namespace, name, key) {
+      const data = (await orUndefined(core.readNamespacedSecret({ namespace, name })))?.data?.[key];
+      return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+    },
+    async helmHistory(namespace, release) {
+      const list = await core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` });
+      return list.items
+        .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
+        .filter((r) => Number.isInteger(r.version))
+        .sort((a, b) => b.version - a.version);
+    },
+    async event(hr, type, reason, message) {
+      const now = new Date();
+      await core.createNamespacedEvent({
+        namespace: hr.metadata.namespace,
+        body: {
+          metadata: { generateName: `${hr.metadata.name}.` },
+          involvedObject: { apiVersion: hr.apiVersion, kind: hr.kind, name: hr.metadata.name, namespace: hr.metadata.namespace, uid: hr.metadata.uid },
+          type, reason, message: message.slice(0, 1024),
+          firstTimestamp: now, lastTimestamp: now, count: 1,
+          source: { component: 'capstan' }, reportingComponent: 'capstan', reportingInstance: 'capstan',
+        },
+      });
+    },
+    async annotations(r: ObjectRef) {
+      const got = await orUndefined(objects.read({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } }));
+      return got ? (got.metadata?.annotations ?? {}) : undefined;
+    },
+    async annotate(r: ObjectRef, key, value) {
+      await orUndefined(objects.patch(
+        { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace, annotations: { [key]: value } } },
+        undefined, undefined, fieldManager, undefined, k8s.PatchStrategy.MergePatch));
+    },
+  };
+}
