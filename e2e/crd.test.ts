@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { load } from 'js-yaml';
 import { GROUP, PLURAL, VERSION, type HelmRelease } from '../src/api/helmrelease.ts';
 import { eventually, freshNamespace, kubeConfig } from './support/cluster.ts';
+import { applyCrd } from './support/crd.ts';
 
-const CRD_FILE = new URL('../deploy/crds/helmreleases.helm.fluxcd.io.yaml', import.meta.url);
-const CRD_NAME = `${PLURAL}.${GROUP}`;
 
 // A HelmRelease as a Helm Operator user wrote it, including a field this schema does not know.
 const OLD_HELM_RELEASE = `
@@ -68,20 +66,6 @@ function errorText(err: unknown): string {
   if (!(err instanceof k8s.ApiException)) return String(err);
   const body: unknown = err.body;
   return `${err.code} ${typeof body === 'string' ? body : JSON.stringify(body)}`;
-}
-
-// Server-side applies the CRD file (other test files may apply it too) and waits until it is Established.
-async function applyCrd(kc: k8s.KubeConfig): Promise<k8s.V1CustomResourceDefinition> {
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  const body = load(await readFile(CRD_FILE, 'utf8')) as k8s.V1CustomResourceDefinition;
-  await ext.patchCustomResourceDefinition(
-    { name: CRD_NAME, body, fieldManager: 'capstan-e2e', force: true },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
-  );
-  return eventually('the HelmRelease CRD to be Established', async () => {
-    const crd = await ext.readCustomResourceDefinition({ name: CRD_NAME });
-    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? crd : undefined;
-  });
 }
 
 describe('the HelmRelease CustomResourceDefinition (helm.fluxcd.io/v1)', () => {

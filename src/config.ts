@@ -1,10 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.ts';
 import { locateHelm } from './helm/binary.ts';
+import { DEFAULT_RELEASE_QUEUE } from './helm/queue/release-job.ts';
 
 // The roles of the one `capstan` executable (see DESIGN.md, Processes).
 export const Role = {
-  daemon: 'daemon',
   operator: 'operator',
   worker: 'worker',
   run: 'run',
@@ -25,6 +27,12 @@ export interface Config {
   readonly concurrency: number;
   readonly helmBinary: string;
   readonly helmCacheDir: string | undefined;
+  readonly allowNamespaces: readonly string[];
+  readonly chartsSyncIntervalMs: number;
+  readonly debounceMs: number;
+  readonly retryBackoffMs: number;
+  readonly chartCacheDir: string;
+  readonly queueName: string;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -37,6 +45,12 @@ const FLAGS = {
   concurrency: { type: 'string' }, // worker: jobs run at once per process, default 4
   'helm-binary': { type: 'string' }, // worker: default the pinned build (helm-bin/), then helm on PATH
   'helm-cache-dir': { type: 'string' }, // worker: helm's cache/config/data home, default helm's own
+  'allow-namespace': { type: 'string', multiple: true }, // operator: namespaces to watch (repeatable), default all
+  'charts-sync-interval': { type: 'string' }, // operator: resync of every release, default 3m
+  debounce: { type: 'string' }, // operator: delay that coalesces bursts of changes, default 1s
+  'retry-backoff': { type: 'string' }, // worker: first retry delay of a failed release, doubling to 10m, default 10s
+  'chart-cache-dir': { type: 'string' }, // worker: downloaded charts by digest, default $TMPDIR/capstan-charts
+  'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
 type FlagName = keyof typeof FLAGS;
 
@@ -54,6 +68,17 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] || '0.0.0.0', port };
 }
 
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+// Parses a Go-style duration such as 500ms, 30s, 3m, 1h30m into milliseconds.
+export function parseDuration(flag: string, value: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) {
+    throw new ConfigError(flag, `expected a duration such as 30s, 3m or 1h, got "${value}"`);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? 1000), 0);
+}
+
 function positiveInt(flag: FlagName, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(flag, `expected a positive integer, got "${value}"`);
@@ -66,14 +91,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!roleArg || !Object.hasOwn(Role, roleArg)) {
     throw new ConfigError('role', `expected one of ${Object.keys(Role).join(', ')}, got "${roleArg ?? ''}"`);
   }
-  let values: Partial<Record<FlagName, string>>;
+  let values: Partial<Record<FlagName, string | string[]>>;
   try {
     values = parseArgs({ args: [...rest], options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (err) {
     const flag = /'(--[^']+)'/.exec(String(err))?.[1]?.replace(/^--/, '') ?? 'args';
     throw new ConfigError(flag, (err as Error).message, { cause: err });
   }
-  const get = (flag: FlagName): string | undefined => values[flag] ?? (env[envName(flag)] || undefined);
+  const get = (flag: FlagName): string | undefined => {
+    const v = values[flag];
+    return (Array.isArray(v) ? v.at(-1) : v) ?? (env[envName(flag)] || undefined);
+  };
+  const list = (flag: FlagName): string[] => {
+    const v = values[flag];
+    if (Array.isArray(v)) return v.flatMap((x) => x.split(',')).filter(Boolean);
+    return (env[envName(flag)] ?? '').split(',').filter(Boolean);
+  };
 
   const logFormat = get('log-format') ?? LogFormat.json;
   if (!Object.hasOwn(LogFormat, logFormat)) throw new ConfigError('log-format', `expected json or text, got "${logFormat}"`);
@@ -92,5 +125,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     concurrency: positiveInt('concurrency', get('concurrency') ?? '4'),
     helmBinary,
     helmCacheDir: get('helm-cache-dir'),
+    allowNamespaces: Object.freeze(list('allow-namespace')),
+    chartsSyncIntervalMs: parseDuration('charts-sync-interval', get('charts-sync-interval') ?? '3m'),
+    debounceMs: parseDuration('debounce', get('debounce') ?? '1s'),
+    retryBackoffMs: parseDuration('retry-backoff', get('retry-backoff') ?? '10s'),
+    chartCacheDir: get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'),
+    queueName: get('queue-name') ?? DEFAULT_RELEASE_QUEUE,
   });
 }

@@ -31,7 +31,18 @@ describe('loadConfig', () => {
     assert.equal(c.helmBinary, '/opt/helm');
   });
 
+  it('reads the operator flags: repeatable --allow-namespace and durations', () => {
+    const c = loadConfig(['operator', '--allow-namespace', 'a', '--allow-namespace=b,c', '--charts-sync-interval', '1m30s', '--debounce', '250ms'], { ...HELM });
+    assert.deepEqual(c.allowNamespaces, ['a', 'b', 'c']);
+    assert.equal(c.chartsSyncIntervalMs, 90_000);
+    assert.equal(c.debounceMs, 250);
+    const d = loadConfig(['operator'], { ...HELM, CAPSTAN_ALLOW_NAMESPACE: 'x,y' });
+    assert.deepEqual(d.allowNamespaces, ['x', 'y']);
+    assert.equal(d.chartsSyncIntervalMs, 180_000);
+  });
+
   const bad: Array<[string, string[], string]> = [
+    ['a bad duration', ['operator', '--charts-sync-interval', '3 minutes'], 'charts-sync-interval'],
     ['an unknown role', ['fly'], 'role'],
     ['an unknown flag', ['worker', '--colour', 'x'], 'colour'],
     ['a zero concurrency', ['worker', '--concurrency', '0'], 'concurrency'],

@@ -3,8 +3,9 @@ import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { redactUrl } from './repository-url.ts';
 
-// How long to wait after a busy or failing repository when it does not say (Retry-After), and the most it may ask.
+// How long to wait after a busy or failing repository that does not say (no Retry-After).
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
+// The longest Retry-After honoured, so a repository cannot park a release for days.
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 // Retry-After (delay-seconds or an HTTP date) in milliseconds, clamped to [0, 1h]; 30s when absent or unreadable.

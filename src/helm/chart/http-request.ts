@@ -56,7 +56,7 @@ export async function requestRepository<T>(
     }
     if (error instanceof TypeError) {
       throw new WaitingError(Phase.ChartFetchFailed,
-        `could not reach ${redactUrl(req.url)}: ${describe(error)}`, DEFAULT_RETRY_AFTER_MS, { cause: error });
+        `could not reach ${redactUrl(req.url)}: ${networkCause(error)}`, DEFAULT_RETRY_AFTER_MS, { cause: error });
     }
     throw error;
   }
@@ -72,7 +72,7 @@ function isSystemError(error: unknown): error is Error & { code: string } {
 }
 
 // `fetch failed` says nothing; its cause (ECONNREFUSED, ENOTFOUND, a TLS error) says what went wrong.
-function describe(error: unknown): string {
+function networkCause(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (isSystemError(cause)) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`;
   return cause instanceof Error ? cause.message : String(cause);

@@ -13,6 +13,7 @@ export interface RepoServer {
   close(): Promise<void>;
 }
 
+// What answers the test server's requests.
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 // Starts `handler` on 127.0.0.1, port 0 (the OS picks a free one), recording each request when answered.

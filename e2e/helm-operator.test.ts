@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { ANTECEDENT_ANNOTATION } from '../src/api/helmrelease.ts';
+import { type CapstanProcess, startCapstan } from './support/capstan.ts';
+import { type ChartRepo, startChartRepo } from './support/chart-repo.ts';
+import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
+import { applyCrd } from './support/crd.ts';
+import { helmHistory, helmReleases } from './support/helm-releases.ts';
+
+describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real helm', () => {
+  const kc = kubeConfig();
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  let ns = '';
+  let dropNamespace = async (): Promise<void> => {};
+  let repo: ChartRepo;
+  let capstan: CapstanProcess;
+  let hrs: ReturnType<typeof helmReleases>;
+  const chart = () => ({ repository: repo.url, name: 'hello', version: '0.1.0' });
+  const message = async (release: string) =>
+    (await apps.readNamespacedDeployment({ name: `${release}-hello`, namespace: ns })).spec?.template.metadata?.annotations?.['hello/message'];
+
+  before(async () => {
+    await applyCrd(kc);
+    [ns, dropNamespace] = await freshNamespace(kc, 'hr');
+    hrs = helmReleases(kc, ns);
+    repo = await startChartRepo();
+    await repo.publish('0.1.0');
+    capstan = await startCapstan({ role: 'run', namespace: ns, queue: uniqueName('releases') });
+  });
+  after(async () => {
+    await capstan?.stop();
+    await repo?.close();
+    await dropNamespace();
+  });
+
+  it('installs a release, records status as the Helm Operator did, and annotates its objects', async () => {
+    await hrs.create('web', { chart: chart(), releaseName: 'web', values: { message: 'first' } });
+    const hr = await hrs.waitFor('web', 'Ready', 'True');
+    assert.equal(hr.status?.phase, 'Succeeded');
+    assert.equal(hr.status?.releaseName, 'web');
+    assert.equal(hr.status?.releaseStatus, 'deployed');
+    assert.equal(hr.status?.revision, '0.1.0');
+    assert.equal(hr.status?.conditions?.find((c) => c.type === 'Released')?.reason, 'Succeeded');
+    assert.equal(hr.status?.conditions?.find((c) => c.type === 'ChartFetched')?.status, 'True');
+    assert.ok(hr.metadata.finalizers?.includes('helm.fluxcd.io/finalizer'));
+    assert.equal(await message('web'), 'first');
+    const svc = await core.readNamespacedService({ name: 'web-hello', namespace: ns });
+    assert.equal(svc.metadata?.annotations?.[ANTECEDENT_ANNOTATION], `${ns}:helmrelease/web`);
+    const events = await core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=web' });
+    assert.ok(events.items.some((e) => e.reason === 'ReleaseSynced'));
+  });
+
+  it('upgrades when values change, and a resync of the unchanged release runs no helm', async () => {
+    await hrs.patchSpec('web', { values: { message: 'second' } });
+    await eventually('the upgrade', async () => ((await message('web')) === 'second' ? true : undefined));
+    const hr = await hrs.waitFor('web', 'Ready', 'True');
+    assert.equal(hr.status?.lastReleaseVersion, 2);
+    assert.deepEqual((await helmHistory(kc, ns, 'web')).map((h) => h.status), ['deployed', 'superseded']);
+
+    const before = await capstan.metric('capstan_helm_invocations_total');
+    const resyncs = await capstan.metric('capstan_release_enqueued_total', { reason: 'resync' });
+    // at least two resyncs of every release (interval 3 s) go by
+    await eventually('two resyncs', async () => ((await capstan.metric('capstan_release_enqueued_total', { reason: 'resync' })) >= resyncs + 2 ? true : undefined), 30_000);
+    await eventually('the resync jobs to finish', async () => ((await capstan.metric('flux_helm_operator_release_duration_seconds_count', { outcome: 'unchanged' })) >= 2 ? true : undefined), 30_000);
+    assert.equal(await capstan.metric('capstan_helm_invocations_total'), before, 'a resync ran helm');
+    assert.equal((await helmHistory(kc, ns, 'web')).length, 2);
+  });
+
+  it('upgrades when a ConfigMap named in valuesFrom changes', async () => {
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'cm-values' }, data: { 'values.yaml': 'message: from-configmap\n' } } });
+    await hrs.create('cm', { chart: chart(), releaseName: 'cm', valuesFrom: [{ configMapKeyRef: { name: 'cm-values' } }] });
+    await hrs.waitFor('cm', 'Ready', 'True');
+    assert.equal(await message('cm'), 'from-configmap');
+    await core.patchNamespacedConfigMap({ namespace: ns, name: 'cm-values', body: { data: { 'values.yaml': 'message: changed\n' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await eventually('the upgrade from the ConfigMap', async () => ((await message('cm')) === 'changed' ? true : undefined));
+  });
+
+  it('uninstalls the release when the HelmRelease is deleted', async () => {
+    await hrs.create('doomed', { chart: chart(), releaseName: 'doomed' });
+    await hrs.waitFor('doomed', 'Ready', 'True');
+    await hrs.delete('doomed');
+    await hrs.gone('doomed');
+    assert.deepEqual(await helmHistory(kc, ns, 'doomed'), []);
+    await assert.rejects(apps.readNamespacedDeployment({ name: 'doomed-hello', namespace: ns }), (err: { code?: number }) => err.code === 404);
+  });
+});

@@ -1,0 +1,53 @@
+import { execa, type ResultPromise } from 'execa';
+import { eventually } from './cluster.ts';
+import { freePort } from './net.ts';
+
+const BIN = new URL('../../bin/capstan', import.meta.url).pathname;
+
+// A Capstan process started by a test, as a user would start it (bin/capstan ROLE --flags), on its own port
+// and queue, watching only the test's namespace.
+export interface CapstanProcess {
+  url: string;
+  proc: ResultPromise;
+  output: () => string;
+  // Sum of a counter in /metrics, e.g. capstan_helm_invocations_total{verb="upgrade"}.
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startCapstan(opts: { role: 'run' | 'operator' | 'worker'; namespace: string; queue: string; args?: string[] }): Promise<CapstanProcess> {
+  const port = await freePort();
+  const proc = execa(BIN, [
+    opts.role, '--allow-namespace', opts.namespace, '--queue-name', opts.queue, '--listen', `127.0.0.1:${port}`,
+    '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',
+    ...(opts.args ?? []),
+  ], { reject: false, all: true, buffer: false });
+  let exited: number | undefined;
+  void proc.then((r) => { exited = r.exitCode ?? -1; });
+  let out = '';
+  proc.all?.on('data', (chunk: Buffer) => { out = (out + chunk.toString()).slice(-200_000); });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(`capstan ${opts.role} to be ready`, async () => {
+    if (exited !== undefined) throw new Error(`capstan exited ${exited}: ${out}`);
+    return (await fetch(`${url}/readyz`)).ok || undefined;
+  }, 30_000);
+  return {
+    url, proc, output: () => out,
+    async metric(name, labels = {}) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        const m = /^([a-z_:]+)(\{[^}]*\})?\s+([0-9.e+-]+)$/.exec(line);
+        if (!m || m[1] !== name) continue;
+        if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
+      }
+      return sum;
+    },
+    async stop() {
+      if (exited === undefined) {
+        proc.kill('SIGTERM');
+        await proc;
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { HELLO_CHART, helmCli } from './helm.ts';
+
+// A Helm chart repository on 127.0.0.1 for one test, filled by the real helm: `publish` packages the fixture
+// chart at a version and re-indexes, so a test can make a new chart version appear.
+export interface ChartRepo { url: string; publish(version: string): Promise<void>; requests: string[]; close(): Promise<void> }
+
+export async function startChartRepo(): Promise<ChartRepo> {
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-chart-repo-'));
+  const helm = helmCli();
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    requests.push(path);
+    const file = join(dir, path);
+    if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end('not found');
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const url = `http://127.0.0.1:${address.port}`;
+  const ok = async (args: string[]) => {
+    const r = await helm(args);
+    if (r.exitCode !== 0) throw new Error(`helm ${args.join(' ')}: ${r.stderr}`);
+  };
+  return {
+    url,
+    requests,
+    async publish(version) {
+      await ok(['package', HELLO_CHART, '--version', version, '--destination', dir]);
+      await ok(['repo', 'index', dir, '--url', url]);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

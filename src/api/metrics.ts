@@ -1,0 +1,20 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const BUCKETS = [1, 5, 10, 30, 60, 120, 180, 300, 600, 1800]; // the Helm Operator's
+
+// Capstan's metrics, named as the Helm Operator's where the meaning is the same (flux_helm_operator_*).
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    helmInvocations: new Counter({ name: 'capstan_helm_invocations_total', help: 'helm processes started, by verb', labelNames: ['verb'], registers: [registry] }),
+    releaseDuration: new Histogram({
+      name: 'flux_helm_operator_release_duration_seconds', help: 'Duration of a release reconcile, by outcome',
+      labelNames: ['outcome'], buckets: BUCKETS, registers: [registry],
+    }),
+    enqueued: new Counter({ name: 'capstan_release_enqueued_total', help: 'Release jobs enqueued, by reason', labelNames: ['reason'], registers: [registry] }),
+    queueLength: new Gauge({ name: 'flux_helm_operator_release_queue_length_count', help: 'Release jobs waiting or delayed', registers: [registry] }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

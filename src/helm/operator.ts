@@ -1,0 +1,93 @@
+import * as k8s from '@kubernetes/client-node';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../api/helmrelease.ts';
+import { watchResource, type Watched } from '../kube/informer.ts';
+import { EnqueueReason, releaseJobOptions, type ReleaseJob } from './queue/release-job.ts';
+import { referencedSources } from './values/referenced-sources.ts';
+
+// Settings of the producer; defaults: all namespaces, resync 3m (--charts-sync-interval), debounce 1s.
+export interface OperatorOptions {
+  kc: k8s.KubeConfig;
+  queue: Queue<ReleaseJob>;
+  log: Logger;
+  namespaces?: readonly string[];
+  resyncMs?: number;
+  debounceMs?: number;
+  onEnqueue?: (reason: string) => void;
+}
+
+export interface ReleaseOperator { stop(): Promise<void>; synced: Promise<void> }
+
+// Watches HelmReleases (and the ConfigMaps/Secrets they read) and enqueues one job per release: on create, on a
+// spec change or deletion (generation moved), when a referenced ConfigMap/Secret changes, at start-up and on
+// every resync. Status-only updates are ignored. Job data is identity and reason only.
+export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
+  const custom = opts.kc.makeApiClient(k8s.CustomObjectsApi);
+  const core = opts.kc.makeApiClient(k8s.CoreV1Api);
+  const scopes: ReadonlyArray<string | undefined> = opts.namespaces?.length ? opts.namespaces : [undefined];
+  const seen = new Map<string, string>(); // key → generation/deleting, to tell spec changes from status updates
+
+  const enqueue = (hr: HelmRelease, reason: string): void => {
+    const key = releaseKey(hr);
+    opts.onEnqueue?.(reason);
+    opts.queue.add(key, { namespace: hr.metadata.namespace, name: hr.metadata.name, reason }, releaseJobOptions(key, opts.debounceMs ?? 1000))
+      .catch((err: unknown) => opts.log.error({ key, err: (err as Error).message }, 'cannot enqueue release'));
+  };
+  const fingerprint = (hr: HelmRelease) => `${hr.metadata.generation ?? 0}/${hr.metadata.deletionTimestamp ? 'deleting' : 'live'}`;
+  const onRelease = (event: string, hr: HelmRelease): void => {
+    const key = releaseKey(hr);
+    if (event === 'delete') return void seen.delete(key);
+    const before = seen.get(key);
+    seen.set(key, fingerprint(hr));
+    if (before === undefined) enqueue(hr, EnqueueReason.Created);
+    else if (before !== fingerprint(hr)) enqueue(hr, hr.metadata.deletionTimestamp ? EnqueueReason.Deleted : EnqueueReason.SpecChanged);
+  };
+
+  // Custom objects arrive as plain JSON (timestamps as strings), hence the casts to HelmRelease.
+  const releases: Array<Watched<k8s.KubernetesObject>> = scopes.map((ns) => watchResource<k8s.KubernetesObject>({
+    kc: opts.kc, log: opts.log, onEvent: (event, obj) => onRelease(event, obj as unknown as HelmRelease),
+    path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+    list: async () => (ns
+      ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns })
+      : await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as k8s.KubernetesListObject<k8s.KubernetesObject>,
+  }));
+  const allReleases = (): HelmRelease[] => releases.flatMap((w) => w.list() as unknown as HelmRelease[]);
+
+  const onSource = (kind: 'ConfigMap' | 'Secret') => (_event: string, obj: k8s.KubernetesObject): void => {
+    const ref = `${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
+    for (const hr of allReleases()) if (referencedSources(hr).has(ref)) enqueue(hr, EnqueueReason.ValuesSourceChanged);
+  };
+  const sources = scopes.flatMap((ns) => [
+    watchResource<k8s.V1ConfigMap>({
+      kc: opts.kc, log: opts.log, onEvent: onSource('ConfigMap'),
+      path: ns ? `/api/v1/namespaces/${ns}/configmaps` : '/api/v1/configmaps',
+      list: () => (ns ? core.listNamespacedConfigMap({ namespace: ns }) : core.listConfigMapForAllNamespaces()),
+    }),
+    watchResource<k8s.V1Secret>({
+      kc: opts.kc, log: opts.log, onEvent: onSource('Secret'),
+      path: ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets',
+      list: () => (ns ? core.listNamespacedSecret({ namespace: ns }) : core.listSecretForAllNamespaces()),
+    }),
+  ]);
+
+  const synced = Promise.all([...releases, ...sources].map((w) => w.synced)).then(() => {
+    // Losing Redis loses no data: every release is enqueued at start-up.
+    for (const hr of allReleases()) {
+      seen.set(releaseKey(hr), fingerprint(hr));
+      enqueue(hr, EnqueueReason.Startup);
+    }
+  });
+  const resync = setInterval(() => {
+    for (const hr of allReleases()) enqueue(hr, EnqueueReason.Resync);
+  }, opts.resyncMs ?? 180_000);
+  resync.unref();
+
+  return {
+    synced,
+    async stop() {
+      clearInterval(resync);
+      await Promise.all([...releases, ...sources].map((w) => w.stop()));
+    },
+  };
+}

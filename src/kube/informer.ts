@@ -1,0 +1,62 @@
+import * as k8s from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+
+export type WatchEvent = 'add' | 'update' | 'delete';
+
+// A watch-backed cache of one resource that restarts itself: client-node's informer stops on an error, so this
+// restarts it with exponential backoff (1 s doubling to 60 s, reset once connected). `onEvent` is not called for
+// the initial list; `synced` resolves once that list is in the cache.
+export interface Watched<T extends k8s.KubernetesObject> {
+  list(): readonly T[];
+  synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function watchResource<T extends k8s.KubernetesObject>(opts: {
+  kc: k8s.KubeConfig;
+  path: string;
+  list: () => Promise<k8s.KubernetesListObject<T>>;
+  onEvent: (event: WatchEvent, obj: T) => void;
+  log: Logger;
+  onRestart?: () => void;
+}): Watched<T> {
+  const informer = k8s.makeInformer(opts.kc, opts.path, opts.list);
+  let live = false;
+  let stopped = false;
+  let delay = 1000;
+  let timer: NodeJS.Timeout | undefined;
+  for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) {
+    informer.on(verb, (obj: T) => { if (live) opts.onEvent(verb, obj); });
+  }
+  informer.on(k8s.CONNECT, () => { delay = 1000; });
+  informer.on(k8s.ERROR, (err?: unknown) => {
+    if (stopped) return;
+    opts.log.warn({ path: opts.path, err: (err as Error | undefined)?.message, retryInMs: delay }, 'watch failed; restarting');
+    opts.onRestart?.();
+    timer = setTimeout(() => void informer.start().catch(() => undefined), delay);
+    delay = Math.min(delay * 2, 60_000);
+  });
+  const synced = (async () => {
+    for (;;) {
+      try {
+        await informer.start();
+        live = true;
+        return;
+      } catch (err) {
+        if (stopped) return;
+        opts.log.warn({ path: opts.path, err: (err as Error).message, retryInMs: delay }, 'initial list failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 60_000);
+      }
+    }
+  })();
+  return {
+    list: () => informer.list(),
+    synced,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await informer.stop();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { createMetrics, type Metrics } from './api/metrics.ts';
+import { startHttpServer } from './api/http-server.ts';
+import { ConfigError } from './config-error.ts';
+import { loadConfig, type Config } from './config.ts';
+import { startReleaseOperator } from './helm/operator.ts';
+import type { ReleaseJob } from './helm/queue/release-job.ts';
+import { execHelmRunner } from './helm/runner.ts';
+import { startReleaseWorker } from './helm/worker.ts';
+import { loadKubeConfig, realKubeClient } from './kube/real-client.ts';
+import { redisOptions } from './redis-connection.ts';
+
+// The only composition root: builds Config, logger and the real ports, starts the roles asked for, and stops
+// them in order on SIGTERM/SIGINT (workers finish their helm runs first). Exit: 0 clean, 1 failure, 2 bad flags.
+type Stop = () => Promise<void>;
+
+function logger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { role: config.role },
+    ...(config.logFormat === 'text' ? { transport: undefined, formatters: { level: (label: string) => ({ level: label }) } } : {}),
+  });
+}
+
+async function startRoles(config: Config, log: Logger, metrics: Metrics): Promise<{ stops: Stop[]; ready: () => boolean }> {
+  const kc = loadKubeConfig(config.kubeconfig);
+  const kube = realKubeClient(kc);
+  const connection = redisOptions(config.redisUrl);
+  const stops: Stop[] = [];
+  let ready = true;
+  if (config.role === 'operator' || config.role === 'run') {
+    const queue = new Queue<ReleaseJob>(config.queueName, { connection });
+    const operator = startReleaseOperator({
+      kc, queue, log: log.child({ component: 'operator' }), namespaces: config.allowNamespaces,
+      resyncMs: config.chartsSyncIntervalMs, debounceMs: config.debounceMs,
+      onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
+    });
+    ready = false;
+    void operator.synced.then(() => { ready = true; });
+    const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
+    gauge.unref();
+    stops.push(async () => { clearInterval(gauge); await operator.stop(); await queue.close(); });
+  }
+  if (config.role === 'worker' || config.role === 'run') {
+    const redis = new Redis(connection);
+    const helm = execHelmRunner({
+      binary: config.helmBinary, kubeconfig: config.kubeconfig, helmHome: config.helmCacheDir,
+      onRun: (verb) => metrics.helmInvocations.inc({ verb }),
+    });
+    const worker = startReleaseWorker({
+      queueName: config.queueName, connection, redis, log: log.child({ component: 'worker' }),
+      concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
+      deps: { kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, chartSources: {} },
+      onOutcome: (outcome, seconds) => metrics.releaseDuration.observe({ outcome }, seconds),
+    });
+    worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+    // Workers stop first and wait for the helm runs in flight: a SIGKILL mid-upgrade is what leaves pending-*.
+    stops.unshift(async () => { await worker.close(); await redis.quit(); });
+  }
+  return { stops, ready: () => ready };
+}
+
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`capstan: ${err.message}\n`);
+    return 2;
+  }
+  const log = logger(config);
+  const metrics = createMetrics();
+  const { stops, ready } = await startRoles(config, log, metrics);
+  const server: Server = await startHttpServer({ ...config.listen, registry: metrics.registry, ready });
+  log.info({ listen: server.address(), queue: config.queueName }, 'started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('stopping');
+  for (const stop of stops) await stop();
+  await new Promise((resolve) => server.close(resolve));
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  process.stderr.write(`capstan: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
