@@ -12,7 +12,7 @@ import { desiredDigest } from './desired-digest.ts';
 import { Action, actionForState } from './next-action.ts';
 import { writeStatus, type ReleaseContext, type ReleaseDeps } from './release-context.ts';
 import { determineReleaseState } from './release-state.ts';
-import { statusForStall } from './status/phase-status.ts';
+import { statusForPhase, statusForStall } from './status/phase-status.ts';
 import { composeValues } from './values/compose.ts';
 import { fetchExternalValues } from './values/external-source.ts';
 
@@ -39,7 +39,14 @@ export async function reconcileRelease(key: { namespace: string; name: string },
     await prepare(ctx, deps);
     return await act(ctx);
   } catch (err) {
-    if (err instanceof StallingError) await writeStatus(ctx, statusForStall(ctx.status, err.reason, err.message, deps.now()));
+    if (err instanceof StallingError) {
+      // Released=False carries the cause too, so `kubectl get hr` shows it in the Message column
+      const released = ctx.status.conditions?.find((c) => c.type === 'Released');
+      if (released?.status !== 'False') {
+        ctx.status = statusForPhase(ctx.status, Phase.Failed, err.message, { now: deps.now() });
+      }
+      await writeStatus(ctx, statusForStall(ctx.status, err.reason, err.message, deps.now()));
+    }
     throw err;
   }
 }
@@ -93,7 +100,10 @@ async function act(ctx: ReleaseContext): Promise<Outcome> {
       case Action.Upgrade: return upgrade(ctx);
       case Action.None: return refreshReleaseStatus(ctx);
       case Action.Stall:
-        await writeStatus(ctx, statusForStall(ctx.status, 'RetriesExceeded', state.reason, ctx.deps.now()));
+        // keep the message of the failure that spent the budget; write only when not yet stalled
+        if (ctx.status.conditions?.find((c) => c.type === 'Stalled')?.status !== 'True') {
+          await writeStatus(ctx, statusForStall(ctx.status, 'RetriesExceeded', state.reason, ctx.deps.now()));
+        }
         return 'stalled';
       case Action.Unlock:
         await unlock(ctx);

@@ -72,7 +72,9 @@ export async function composeValues(hr: HelmRelease, sources: ValuesSources): Pr
       parsed = parse(text, entry);
     } catch (err) {
       if (entry.optional) continue;
-      if (err instanceof StallingError || (err as Error).name === 'WaitingError') throw err;
+      if (err instanceof StallingError && err.field) throw err;
+      if (err instanceof StallingError) throw new StallingError(err.reason, err.message, { field: entry.field, cause: err });
+      if ((err as Error).name === 'WaitingError') throw err;
       const message = entry.secret ? `${entry.what}: cannot be read or is not valid YAML` : (err as Error).message.split('\n')[0];
       throw new StallingError('ValuesInvalid', message ?? 'invalid', { field: entry.field, cause: entry.secret ? undefined : err });
     }
