@@ -13,15 +13,19 @@ export interface CapstanProcess {
   // Sum of a counter in /metrics, e.g. capstan_helm_invocations_total{verb="upgrade"}.
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   stop(): Promise<void>;
+  // SIGKILL to the process and the helm it runs (its own process group), as when a machine dies.
+  kill(): Promise<void>;
 }
 
-export async function startCapstan(opts: { role: 'run' | 'operator' | 'worker'; namespace: string; queue: string; args?: string[] }): Promise<CapstanProcess> {
+export async function startCapstan(opts: {
+  role: 'run' | 'operator' | 'worker'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
+}): Promise<CapstanProcess> {
   const port = await freePort();
   const proc = execa(BIN, [
     opts.role, '--allow-namespace', opts.namespace, '--queue-name', opts.queue, '--listen', `127.0.0.1:${port}`,
     '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',
     ...(opts.args ?? []),
-  ], { reject: false, all: true, buffer: false });
+  ], { reject: false, all: true, buffer: false, detached: true, env: opts.env ?? {} });
   let exited: number | undefined;
   void proc.then((r) => { exited = r.exitCode ?? -1; });
   let out = '';
@@ -42,6 +46,10 @@ export async function startCapstan(opts: { role: 'run' | 'operator' | 'worker'; 
         if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
       }
       return sum;
+    },
+    async kill() {
+      if (proc.pid !== undefined && exited === undefined) process.kill(-proc.pid, 'SIGKILL');
+      await proc;
     },
     async stop() {
       if (exited === undefined) {

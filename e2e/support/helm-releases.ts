@@ -17,12 +17,18 @@ export function helmReleases(kc: k8s.KubeConfig, namespace: string) {
       (await custom.patchNamespacedCustomObject({ ...ref, name, body: { spec } }, MERGE)) as HelmRelease,
     delete: async (name: string) => void (await custom.deleteNamespacedCustomObject({ ...ref, name })),
     // Waits until the release's current generation is reconciled and its condition `type` has `status`.
-    waitFor: async (name: string, type: string, status: string, timeoutMs = 90_000) =>
-      eventually(`HelmRelease ${namespace}/${name} ${type}=${status}`, async () => {
-        const hr = await get(name);
-        const c = hr.status?.conditions?.find((x) => x.type === type);
-        return hr.status?.observedGeneration === hr.metadata.generation && c?.status === status ? hr : undefined;
-      }, timeoutMs),
+    waitFor: async (name: string, type: string, status: string, timeoutMs = 90_000) => {
+      let last: HelmRelease | undefined;
+      try {
+        return await eventually(`HelmRelease ${namespace}/${name} ${type}=${status}`, async () => {
+          const hr = (last = await get(name));
+          const c = hr.status?.conditions?.find((x) => x.type === type);
+          return hr.status?.observedGeneration === hr.metadata.generation && c?.status === status ? hr : undefined;
+        }, timeoutMs);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; last seen generation ${last?.metadata.generation}, status ${JSON.stringify(last?.status)}`);
+      }
+    },
     gone: async (name: string, timeoutMs = 60_000) =>
       eventually(`HelmRelease ${namespace}/${name} to be deleted`, async () => {
         try {

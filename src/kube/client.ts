@@ -16,6 +16,9 @@ export interface KubeClient {
   secretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
   // Helm's storage (the release Secrets), read through the API: newest first. No helm process runs.
   helmHistory(namespace: string, release: string): Promise<HelmRevision[]>;
+  // Rewrites one revision in Helm's storage as `failed` (status label and the encoded release), the way Flux's
+  // unlock does, so a pending-* left by a dead process no longer blocks helm.
+  markHelmRevisionFailed(namespace: string, release: string, version: number, description: string): Promise<void>;
   event(hr: HelmRelease, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
   annotations(ref: ObjectRef): Promise<Record<string, string> | undefined>;
   annotate(ref: ObjectRef, key: string, value: string): Promise<void>;

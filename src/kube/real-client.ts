@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../api/helmrelease.ts';
 import type { HelmRevision } from '../helm/release-state.ts';
@@ -72,6 +73,20 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
         .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
         .filter((r) => Number.isInteger(r.version))
         .sort((a, b) => b.version - a.version);
+    },
+    async markHelmRevisionFailed(namespace, release, version, description) {
+      const name = `sh.helm.release.v1.${release}.v${version}`;
+      const secret = await core.readNamespacedSecret({ namespace, name });
+      const encoded = secret.data?.release;
+      if (!encoded) throw new Error(`Helm storage Secret ${namespace}/${name} has no release`);
+      // Secret data is base64 of helm's own base64(gzip(JSON))
+      const rel = JSON.parse(gunzipSync(Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64')).toString('utf8')) as { info: Record<string, unknown> };
+      rel.info = { ...rel.info, status: 'failed', description };
+      const body = Buffer.from(gzipSync(JSON.stringify(rel)).toString('base64')).toString('base64');
+      await core.patchNamespacedSecret({
+        namespace, name, fieldManager,
+        body: { metadata: { labels: { status: 'failed' }, resourceVersion: secret.metadata?.resourceVersion }, data: { release: body } },
+      }, MERGE);
     },
     async event(hr, type, reason, message) {
       const now = new Date();

@@ -2,12 +2,20 @@ import { describe, recordEvent, type ReleaseContext } from '../release-context.t
 import { rollback } from './rollback.ts';
 import { uninstall } from './uninstall.ts';
 
-// Recovers a release left pending-* (or uninstalling) by a worker that died mid-action: we hold the release's
-// lease, so nobody else is acting on it. With a good revision to go back to it rolls back; a pending-install
-// (nothing good yet) is uninstalled so the next step installs afresh.
+// Recovers a release left pending-* by a worker that died mid-action (we hold the release's lease, so nobody
+// else is acting on it). The pending revision is marked failed in Helm's storage, as Flux's unlock does; then the
+// release is rolled back to its last good revision, because an upgrade computes its patch from the last
+// *deployed* manifest and would keep whatever the interrupted action half-applied. With nothing good to go
+// back to (a pending-install), or when left `uninstalling`, it is uninstalled so the next step starts clean.
 export async function unlock(ctx: ReleaseContext): Promise<void> {
   const latest = ctx.history[0];
-  ctx.deps.log.info({ revision: latest?.version, helmStatus: latest?.status }, 'unlocking release');
-  await recordEvent(ctx, 'Warning', 'Unlock', `${describe(ctx)} was left ${latest?.status ?? 'pending'}; recovering`);
-  if (latest?.status === 'uninstalling' || !(await rollback(ctx))) await uninstall(ctx);
+  if (!latest) return;
+  ctx.deps.log.info({ revision: latest.version, helmStatus: latest.status }, 'unlocking release');
+  await recordEvent(ctx, 'Warning', 'Unlock', `${describe(ctx)} revision ${latest.version} was left ${latest.status}; recovering`);
+  if (latest.status !== 'uninstalling') {
+    await ctx.deps.kube.markHelmRevisionFailed(ctx.targetNamespace, ctx.releaseName, latest.version,
+      `Release left ${latest.status} by a Capstan worker that stopped; marked failed by Capstan`);
+    if (await rollback(ctx)) return;
+  }
+  await uninstall(ctx);
 }
