@@ -78,6 +78,18 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
     await eventually('the upgrade from the ConfigMap', async () => ((await message('cm')) === 'changed' ? true : undefined));
   });
 
+  it('picks the newest chart version matching a semver range, and follows a new one', async () => {
+    await repo.publish('0.2.0');
+    await repo.publish('1.0.0');
+    await hrs.create('ranged', { chart: { repository: repo.url, name: 'hello', version: '>=0.1.0 <1.0.0' }, releaseName: 'ranged' });
+    const first = await hrs.waitFor('ranged', 'Ready', 'True');
+    assert.equal(first.status?.revision, '0.2.0');
+    await repo.publish('0.3.0');
+    await eventually('the release to follow 0.3.0', async () => ((await hrs.get('ranged')).status?.revision === '0.3.0' || undefined), 60_000);
+    const history = await helmHistory(kc, ns, 'ranged');
+    assert.deepEqual(history.map((h) => h.status), ['deployed', 'superseded']);
+  });
+
   it('uninstalls the release when the HelmRelease is deleted', async () => {
     await hrs.create('doomed', { chart: chart(), releaseName: 'doomed' });
     await hrs.waitFor('doomed', 'Ready', 'True');
