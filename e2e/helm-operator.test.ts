@@ -17,6 +17,7 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
   let repo: ChartRepo;
   let capstan: CapstanProcess;
   let hrs: ReturnType<typeof helmReleases>;
+  const queue = uniqueName('releases');
   const chart = () => ({ repository: repo.url, name: 'hello', version: '0.1.0' });
   const message = async (release: string) =>
     (await apps.readNamespacedDeployment({ name: `${release}-hello`, namespace: ns })).spec?.template.metadata?.annotations?.['hello/message'];
@@ -27,7 +28,7 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
     hrs = helmReleases(kc, ns);
     repo = await startChartRepo();
     await repo.publish('0.1.0');
-    capstan = await startCapstan({ role: 'run', namespace: ns, queue: uniqueName('releases') });
+    capstan = await startCapstan({ role: 'run', namespace: ns, queue });
   });
   after(async () => {
     await capstan?.stop();
@@ -88,6 +89,28 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
     await eventually('the release to follow 0.3.0', async () => ((await hrs.get('ranged')).status?.revision === '0.3.0' || undefined), 60_000);
     const history = await helmHistory(kc, ns, 'ranged');
     assert.deepEqual(history.map((h) => h.status), ['deployed', 'superseded']);
+  });
+
+  it('shows every release job on the queue dashboard, with identity and reason only', async () => {
+    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'creds' }, stringData: { 'values.yaml': 'message: s3cr3t-dashboard-value\n' } } });
+    await hrs.create('secretive', { chart: chart(), releaseName: 'secretive', valuesFrom: [{ secretKeyRef: { name: 'creds' } }] });
+    await hrs.waitFor('secretive', 'Ready', 'True');
+    assert.equal(await message('secretive'), 's3cr3t-dashboard-value');
+    const page = await fetch(`${capstan.url}/dashboard/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    // the job completes a moment after the status it wrote
+    const { text, mine } = await eventually('the completed job on the dashboard', async () => {
+      const api = await fetch(`${capstan.url}/dashboard/api/queues?activeQueue=${encodeURIComponent(queue)}&status=completed&page=1`);
+      assert.equal(api.status, 200);
+      const text = await api.text();
+      const body = JSON.parse(text) as { queues: Array<{ name: string; jobs: Array<{ name: string; data: Record<string, unknown> }> }> };
+      const mine = (body.queues.find((q) => q.name === queue)?.jobs ?? []).filter((j) => j.name === `${ns}/secretive`);
+      return mine.length > 0 ? { text, mine } : undefined;
+    }, 20_000);
+    for (const j of mine) assert.deepEqual(Object.keys(j.data).sort(), ['name', 'namespace', 'reason']);
+    assert.ok(!text.includes('s3cr3t-dashboard-value'), 'a Secret value reached the dashboard');
+    assert.ok(!capstan.output().includes('s3cr3t-dashboard-value'), 'a Secret value reached the logs');
   });
 
   it('uninstalls the release when the HelmRelease is deleted', async () => {

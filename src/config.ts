@@ -33,6 +33,7 @@ export interface Config {
   readonly retryBackoffMs: number;
   readonly chartCacheDir: string;
   readonly queueName: string;
+  readonly dashboardToken: string | undefined;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -50,6 +51,7 @@ const FLAGS = {
   debounce: { type: 'string' }, // operator: delay that coalesces bursts of changes, default 1s
   'retry-backoff': { type: 'string' }, // worker: first retry delay of a failed release, doubling to 10m, default 10s
   'chart-cache-dir': { type: 'string' }, // worker: downloaded charts by digest, default $TMPDIR/capstan-charts
+  'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
 type FlagName = keyof typeof FLAGS;
@@ -131,5 +133,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     retryBackoffMs: parseDuration('retry-backoff', get('retry-backoff') ?? '10s'),
     chartCacheDir: get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'),
     queueName: get('queue-name') ?? DEFAULT_RELEASE_QUEUE,
+    dashboardToken: get('dashboard-token'),
   });
 }

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createMetrics, type Metrics } from './api/metrics.ts';
-import { startHttpServer } from './api/http-server.ts';
+import { dashboardRoute } from './api/dashboard.ts';
+import { startHttpServer, type Route } from './api/http-server.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { startReleaseOperator } from './helm/operator.ts';
@@ -25,11 +26,12 @@ function logger(config: Config): Logger {
   });
 }
 
-async function startRoles(config: Config, log: Logger, metrics: Metrics): Promise<{ stops: Stop[]; ready: () => boolean }> {
+async function startRoles(config: Config, log: Logger, metrics: Metrics): Promise<{ stops: Stop[]; ready: () => boolean; routes: Route[] }> {
   const kc = loadKubeConfig(config.kubeconfig);
   const kube = realKubeClient(kc);
   const connection = redisOptions(config.redisUrl);
   const stops: Stop[] = [];
+  const routes: Route[] = [];
   let ready = true;
   if (config.role === 'operator' || config.role === 'run') {
     const queue = new Queue<ReleaseJob>(config.queueName, { connection });
@@ -38,6 +40,8 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       resyncMs: config.chartsSyncIntervalMs, debounceMs: config.debounceMs,
       onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
     });
+    routes.push(dashboardRoute([queue], config.dashboardToken));
+    if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');
     ready = false;
     void operator.synced.then(() => { ready = true; });
     const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
@@ -60,7 +64,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     // Workers stop first and wait for the helm runs in flight: a SIGKILL mid-upgrade is what leaves pending-*.
     stops.unshift(async () => { await worker.close(); await redis.quit(); });
   }
-  return { stops, ready: () => ready };
+  return { stops, ready: () => ready, routes };
 }
 
 async function main(): Promise<number> {
@@ -74,8 +78,8 @@ async function main(): Promise<number> {
   }
   const log = logger(config);
   const metrics = createMetrics();
-  const { stops, ready } = await startRoles(config, log, metrics);
-  const server: Server = await startHttpServer({ ...config.listen, registry: metrics.registry, ready });
+  const { stops, ready, routes } = await startRoles(config, log, metrics);
+  const server: Server = await startHttpServer({ ...config.listen, registry: metrics.registry, ready, routes });
   log.info({ listen: server.address(), queue: config.queueName }, 'started');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -32,6 +32,8 @@ export interface HelmRunner {
   test(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
   uninstall(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
   manifest(opts: ReleaseTarget): Promise<string>;
+  // `helm dependency build` in a chart directory (Git charts, unless chart.skipDepUpdate).
+  dependencyBuild(opts: { chartDir: string; signal?: AbortSignal; timeoutSec?: number }): Promise<void>;
 }
 
 // How the real runner is set up; `onRun` observes every helm invocation (for metrics and tests).
@@ -48,16 +50,17 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
   const env: Record<string, string> = cfg.helmHome
     ? { HELM_CACHE_HOME: join(cfg.helmHome, 'cache'), HELM_CONFIG_HOME: join(cfg.helmHome, 'config'), HELM_DATA_HOME: join(cfg.helmHome, 'data') }
     : {};
-  const run = async (verb: string, t: ReleaseTarget, args: string[], timeoutSec = 60): Promise<string> => {
-    cfg.onRun?.(verb, `${t.namespace}/${t.release}`);
-    const full = [verb, ...args, '--namespace', t.namespace, ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
+  const run = async (verb: string, t: ReleaseTarget | undefined, args: string[], timeoutSec = 60, signal = t?.signal): Promise<string> => {
+    cfg.onRun?.(verb, t ? `${t.namespace}/${t.release}` : '');
+    const full = [verb, ...args, ...(t ? ['--namespace', t.namespace] : []), ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
     const r = await execa(cfg.binary, full, {
       env, reject: false, timeout: (timeoutSec + 30) * 1000, forceKillAfterDelay: 10_000,
-      ...(t.signal ? { cancelSignal: t.signal } : {}),
+      ...(signal ? { cancelSignal: signal } : {}),
     });
     if (r.exitCode !== 0 || r.failed) {
       const command = `helm ${[verb, ...args.filter((a) => !a.startsWith('/'))].join(' ')}`;
-      throw new HelmError({ command: redact(command, t.secrets ?? []), exitCode: r.exitCode, stderr: redact(String(r.stderr ?? r.message), t.secrets ?? []), timedOut: r.timedOut });
+      const secrets = t?.secrets ?? [];
+      throw new HelmError({ command: redact(command, secrets), exitCode: r.exitCode, stderr: redact(String(r.stderr ?? r.message), secrets), timedOut: r.timedOut });
     }
     return String(r.stdout);
   };
@@ -96,5 +99,6 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     test: async (o) => void (await run('test', o, [o.release, '--timeout', `${o.timeoutSec}s`], o.timeoutSec)),
     uninstall: async (o) => void (await run('uninstall', o, [o.release, '--timeout', `${o.timeoutSec}s`, '--wait'], o.timeoutSec)),
     manifest: (o) => run('get', o, ['manifest', o.release]),
+    dependencyBuild: async (o) => void (await run('dependency', undefined, ['build', o.chartDir], o.timeoutSec ?? 120, o.signal)),
   };
 }
