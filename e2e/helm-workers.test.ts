@@ -97,6 +97,8 @@ describe('release workers across processes', () => {
       for (const r of runs) workers.add(r[2].split('@')[1] ?? '');
     }
     assert.equal(workers.size, 2, 'both worker processes took jobs');
+    // the next test starts its own processes on this namespace
+    while (processes.length > 0) await processes.pop()?.stop();
   });
 
   it('recovers a release whose worker was killed with SIGKILL mid-upgrade', async () => {

@@ -1,0 +1,204 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { execa } from 'execa';
+import { GitError } from './git-error.ts';
+
+// Basic credentials for an http(s) remote.
+export interface GitAuth { username: string; password: string }
+
+// How one git command runs; every field is optional.
+export interface GitOptions {
+  // Basic credentials for http(s) URLs, sent as an Authorization header set through the environment (never on
+  // the command line nor in the stored remote). Ignored for other schemes. Default: user:password in the URL.
+  auth?: GitAuth | undefined;
+  // Limit for one git command. Default DEFAULT_GIT_TIMEOUT_MS.
+  timeoutMs?: number | undefined;
+  // The job's signal: git is stopped and the signal's reason thrown as is. Default: none.
+  signal?: AbortSignal | undefined;
+}
+
+// What fetchMirror needs beyond GitOptions.
+export interface MirrorOptions extends GitOptions {
+  // Mirrors live in `<cacheDir>/git/<16 hex>`, created when missing. Required.
+  cacheDir: string;
+  // The fetch is skipped when this mirror's last successful fetch in this process is younger. Default 5000 ms.
+  minIntervalMs?: number | undefined;
+  // Keeps mirrors fetched with different credentials apart (e.g. `<namespace>/<secret>`), so a caller without
+  // them never reads what someone else's credentials fetched. Default: none, one mirror per URL.
+  scope?: string | undefined;
+}
+
+// The default of GitOptions.timeoutMs.
+export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
+
+// A remote as git is given it: the URL without user:password, the credentials to send (http(s) only) and the
+// origin they are scoped to, so a redirect to another host never receives them.
+interface Remote { url: string; auth: GitAuth | undefined; origin: string | undefined }
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function remoteOf(url: string, auth?: GitAuth): Remote {
+  const parsed = /^https?:\/\//i.test(url) ? URL.parse(url) : null;
+  if (!parsed) return { url, auth: undefined, origin: undefined };
+  const inline = parsed.username || parsed.password ? { username: decoded(parsed.username), password: decoded(parsed.password) } : undefined;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: inline ? parsed.href : url, auth: auth ?? inline, origin: parsed.origin };
+}
+
+// No system or global config, no prompt, only these transports, English messages, and no GIT_DIR & co. inherited
+// from a hook that happens to run us.
+const BASE_ENV = {
+  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '',
+  GIT_ALLOW_PROTOCOL: 'http:https:ssh:git:file', LC_ALL: 'C', GIT_CONFIG_COUNT: '0',
+  GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_OBJECT_DIRECTORY: undefined,
+  GIT_ALTERNATE_OBJECT_DIRECTORIES: undefined, GIT_COMMON_DIR: undefined, GIT_NAMESPACE: undefined,
+};
+
+interface Command { args: string[]; gitDir?: string; remote?: Remote; input?: string; env?: Record<string, string> }
+
+// Runs one git command. Credentials go in as an origin-scoped http.extraHeader through GIT_CONFIG_*; a failure
+// becomes a GitError without them; an abort throws the signal's reason.
+async function git(cmd: Command, opts: GitOptions): Promise<string> {
+  const auth = cmd.remote?.origin ? cmd.remote.auth : undefined;
+  const token = auth && Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+  const header = token && cmd.remote?.origin
+    ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${cmd.remote.origin}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}` }
+    : {};
+  const r = await execa('git', cmd.args, {
+    env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header },
+    input: cmd.input ?? '', reject: false, timeout: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, forceKillAfterDelay: 5000,
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+  });
+  if (opts.signal?.aborted) throw opts.signal.reason;
+  if (!r.failed) return r.stdout;
+  throw new GitError({
+    command: ['git', ...cmd.args.filter((a) => !isAbsolute(a))].join(' '), exitCode: r.exitCode,
+    stderr: r.stderr || (r.shortMessage ?? ''), timedOut: r.timedOut,
+    secrets: auth && token ? [auth.password, encodeURIComponent(auth.password), token] : [],
+  });
+}
+
+const fetchedAt = new Map<string, number>();
+const queues = new Map<string, Promise<void>>();
+
+// Runs fn after every earlier call with the same key has settled: one git process per mirror at a time.
+function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn);
+  const settled = run.then(() => {}, () => {});
+  queues.set(key, settled);
+  void settled.then(() => (queues.get(key) === settled ? void queues.delete(key) : undefined));
+  return run;
+}
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+// Writes into `<dest>.tmp-*` with fill, then renames it to dest; a dest that appeared meanwhile is kept.
+async function createAtomically(dest: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = `${dest}.tmp-${randomUUID()}`;
+  try {
+    await fill(tmp);
+    await rename(tmp, dest).catch(async (error: unknown) => {
+      if (!(await exists(dest))) throw error;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await rm(`${tmp}.index`, { force: true });
+  }
+}
+
+// Where the mirror of `url` (credentials in it ignored) lives for this scope: `<cacheDir>/git/<16 hex>`.
+export function mirrorDir(cacheDir: string, url: string, scope?: string): string {
+  const key = scope ? `${scope}\n${remoteOf(url).url}` : remoteOf(url).url;
+  return join(cacheDir, 'git', createHash('sha256').update(key).digest('hex').slice(0, 16));
+}
+
+// Brings the bare mirror of `url` up to date and returns its directory: `clone --mirror` the first time, then
+// `fetch --prune`; concurrent calls for one mirror queue up, and a fetch younger than minIntervalMs is reused.
+export async function fetchMirror(url: string, opts: MirrorOptions): Promise<string> {
+  const remote = remoteOf(url, opts.auth);
+  const dir = mirrorDir(opts.cacheDir, url, opts.scope);
+  return serialised(dir, async () => {
+    opts.signal?.throwIfAborted();
+    const last = fetchedAt.get(dir);
+    const present = await exists(dir);
+    if (present && last !== undefined && Date.now() - last < (opts.minIntervalMs ?? 5000)) return dir;
+    if (present) {
+      await git({ args: ['fetch', '--prune', '--quiet', 'origin', '+refs/*:refs/*'], gitDir: dir, remote }, opts);
+    } else {
+      await createAtomically(dir, async (tmp) =>
+        void (await git({ args: ['clone', '--mirror', '--quiet', '--', remote.url, tmp], remote }, opts)));
+    }
+    fetchedAt.set(dir, Date.now());
+    return dir;
+  });
+}
+
+// `git cat-file --batch-check` on several names at once: each one's object id and type, or undefined.
+async function describeObjects(dir: string, names: string[], opts: GitOptions): Promise<Array<{ oid: string; type: string } | undefined>> {
+  const out = await git({ args: ['cat-file', '--batch-check'], gitDir: dir, input: names.map((n) => `${n}\n`).join('') }, opts);
+  return out.split('\n').map((line) => {
+    const m = /^([0-9a-f]{40,64}) (\w+) \d+$/.exec(line);
+    return m?.[1] && m[2] ? { oid: m[1], type: m[2] } : undefined;
+  });
+}
+
+const unsafeName = (name: string): boolean => /[\x00-\x1f\x7f]/.test(name);
+
+// The commit a branch, tag (annotated or not) or commit id names in the mirror, tried in that order.
+export async function resolveRef(dir: string, ref: string, opts: GitOptions = {}): Promise<string | undefined> {
+  if (!ref || unsafeName(ref)) return undefined;
+  const found = await describeObjects(dir, [`refs/heads/${ref}^{commit}`, `refs/tags/${ref}^{commit}`, `${ref}^{commit}`], opts);
+  return found.find((o) => o?.type === 'commit')?.oid;
+}
+
+// `a/./b/` → `a/b`; undefined for a path that climbs with `..` or holds control characters. '' is the root.
+function treePath(path: string): string | undefined {
+  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
+  return segments.includes('..') || unsafeName(path) ? undefined : segments.join('/');
+}
+
+// The id of the directory `path` in commit `sha` (`git rev-parse <sha>:<path>`), or undefined when the commit
+// has no directory there. It changes exactly when something under the path changes.
+export async function treeHash(dir: string, sha: string, path: string, opts: GitOptions = {}): Promise<string | undefined> {
+  const rel = treePath(path);
+  if (rel === undefined || unsafeName(sha)) return undefined;
+  const [found] = await describeObjects(dir, [`${sha}:${rel}`], opts);
+  return found?.type === 'tree' ? found.oid : undefined;
+}
+
+// Writes the directory `path` of commit `sha` to `dest` (its files at dest's top), as a checkout would (modes
+// and symlinks kept), through a private index file; appears whole by rename. An existing dest is reused as is.
+export async function exportTree(dir: string, tree: { sha: string; path: string; dest: string }, opts: GitOptions = {}): Promise<string> {
+  if (await exists(tree.dest)) return tree.dest;
+  const id = await treeHash(dir, tree.sha, tree.path, opts);
+  if (id === undefined) throw new Error(`commit ${tree.sha} has no directory "${tree.path}"`);
+  await createAtomically(tree.dest, async (tmp) => {
+    await mkdir(tmp);
+    const env = { GIT_INDEX_FILE: `${tmp}.index` };
+    await git({ args: ['--work-tree', tmp, 'read-tree', id], gitDir: dir, env }, opts);
+    await git({ args: ['--work-tree', tmp, 'checkout-index', '--all', '--force'], gitDir: dir, env }, opts);
+  });
+  return tree.dest;
+}
+
+// The commit `ref` (a branch, else a tag, peeled) names on the remote, without fetching: for cheap polling.
+// A full commit id that names no branch or tag is returned as is, since it cannot move.
+export async function lsRemote(url: string, ref: string, opts: GitOptions = {}): Promise<string | undefined> {
+  if (!ref || unsafeName(ref)) return undefined;
+  const remote = remoteOf(url, opts.auth);
+  const names = [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(ref.startsWith('refs/') ? [ref] : [])];
+  const patterns = names.flatMap((n) => [n, `${n}^{}`]); // a peeled tag is listed only when asked for
+  const out = await git({ args: ['ls-remote', '--', remote.url, ...patterns], remote }, opts);
+  const refs = new Map(out.split('\n').map((line) => line.split('\t')).map(([sha, name]) => [name, sha]));
+  const found = names.map((n) => refs.get(`${n}^{}`) ?? refs.get(n)).find((sha) => sha !== undefined);
+  return found ?? (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(ref) ? ref.toLowerCase() : undefined);
+}

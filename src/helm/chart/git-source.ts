@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { access, cp, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import type { HelmRelease } from '../../api/helmrelease.ts';
+import { Phase } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
+import { WaitingError } from '../../errors/waiting-error.ts';
+import { GitError } from '../../git/git-error.ts';
+import { type GitAuth, type MirrorOptions, exportTree, fetchMirror, resolveRef, treeHash } from '../../git/mirror.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { redact } from '../helm-error.ts';
+import type { HelmRunner } from '../runner.ts';
+import type { ChartSources } from './resolve-chart.ts';
+
+// What gitChartSource needs; the optional fields have the Helm Operator's defaults.
+export interface GitChartDeps {
+  kube: KubeClient;
+  helm: HelmRunner;
+  // Mirrors go to `<cacheDir>/git/`, exported charts to `<cacheDir>/git-charts/<tree id>`. Required.
+  cacheDir: string;
+  // The ref of a HelmRelease that sets no chart.ref, as --git-default-ref. Default 'master'.
+  defaultRef?: string;
+  // false never runs `helm dependency build`, as --update-chart-deps=false. Default true.
+  updateDeps?: boolean;
+  // Limit for one git command, as --git-timeout. Default 60_000 ms.
+  timeoutMs?: number;
+  // A mirror fetched less than this long ago is not fetched again. Default fetchMirror's, 5000 ms.
+  minIntervalMs?: number;
+}
+
+// How long a release waits after a Git fetch failed for a reason that may pass (network, timeout).
+export const GIT_RETRY_AFTER_MS = 30_000;
+
+// Fetch failures a person must fix: credentials refused or missing, no such repository. Anything else may pass.
+const PERMANENT = /authentication failed|could not read (?:username|password)|not found|does not appear to be a git repository|does not exist|access denied|not exported|permission denied \(publickey|returned error: 40[0134]/i;
+const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/\S+|[\w.~-]+@[\w.-]+:\S+)$/i;
+
+const stall = (field: string, message: string, cause?: unknown): StallingError =>
+  new StallingError(Phase.ChartFetchFailed, message, cause === undefined ? { field } : { field, cause });
+
+// spec.chart.path as git names it: relative, without `..`; `.` and empty segments dropped ('' is the root).
+function chartPath(path: string | undefined): string {
+  if (!path?.trim()) throw stall('spec.chart.path', 'is required for a Git chart');
+  const segments = path.split('/');
+  if (path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || segments.includes('..') || /[\x00-\x1f\x7f]/.test(path)) {
+    throw stall('spec.chart.path', `"${path}" must be a relative path inside the repository, without ".."`);
+  }
+  return segments.filter((s) => s !== '' && s !== '.').join('/');
+}
+
+function gitUrl(url: string | undefined): string {
+  const trimmed = url?.trim() ?? '';
+  if (!GIT_URL.test(trimmed)) {
+    throw stall('spec.chart.git', `"${redact(trimmed, [])}" is not an http(s)://, ssh://, git:// or file:// URL, nor user@host:path`);
+  }
+  return trimmed;
+}
+
+// Basic credentials from chart.secretRef, and the mirror scope that keeps what they fetch apart.
+async function secretAuth(hr: HelmRelease, kube: KubeClient): Promise<{ auth?: GitAuth; scope?: string }> {
+  const ref = hr.spec.chart.secretRef;
+  if (!ref?.name) return {};
+  const namespace = ref.namespace || hr.metadata.namespace;
+  const [username, password] = await Promise.all([
+    kube.secretKey(namespace, ref.name, 'username'), kube.secretKey(namespace, ref.name, 'password'),
+  ]);
+  if (username === undefined || password === undefined) {
+    throw stall('spec.chart.secretRef', `Secret ${namespace}/${ref.name} needs keys username and password`);
+  }
+  return { auth: { username, password }, scope: `${namespace}/${ref.name}` };
+}
+
+// fetchMirror, its failures sorted: refused or missing repository stalls, anything else waits and retries.
+async function fetchOrExplain(url: string, opts: MirrorOptions): Promise<string> {
+  try {
+    return await fetchMirror(url, opts);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const where = redact(url, opts.auth ? [opts.auth.password] : []);
+    if (!error.timedOut && PERMANENT.test(error.stderr)) throw stall('spec.chart.git', `cannot fetch ${where}: ${error.detail}`, error);
+    const why = error.timedOut ? 'timed out' : error.detail;
+    throw new WaitingError(Phase.ChartFetchFailed, `cannot fetch ${where}: ${why}`, GIT_RETRY_AFTER_MS, { cause: error });
+  }
+}
+
+async function listsDependencies(chartDir: string, path: string): Promise<boolean> {
+  const text = await readFile(join(chartDir, 'Chart.yaml'), 'utf8').catch(() => undefined);
+  if (text === undefined) throw stall('spec.chart.path', `"${path}" has no Chart.yaml`);
+  let doc: unknown;
+  try {
+    doc = load(text);
+  } catch {
+    return false; // helm reports the broken Chart.yaml itself
+  }
+  const deps = typeof doc === 'object' && doc !== null ? (doc as { dependencies?: unknown }).dependencies : undefined;
+  return Array.isArray(deps) && deps.length > 0;
+}
+
+// The chart with `helm dependency build` run on a copy, `<dir>+deps`, built once per tree: the exported tree
+// stays as Git has it for releases that skip dependency updates.
+async function withDependencies(dir: string, helm: HelmRunner, signal: AbortSignal): Promise<string> {
+  const built = `${dir}+deps`;
+  if (await access(built).then(() => true, () => false)) return built;
+  const tmp = `${built}.tmp-${randomUUID()}`;
+  try {
+    await cp(dir, tmp, { recursive: true, verbatimSymlinks: true });
+    await helm.dependencyBuild({ chartDir: tmp, signal });
+    await rename(tmp, built).catch(async (error: unknown) => {
+      if (!(await access(built).then(() => true, () => false))) throw error;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return built;
+}
+
+// Resolves a Git chart (chart.git, chart.ref, chart.path) to a directory exported from a mirror. The digest is
+// the path's tree id, so commits that leave the chart alone trigger no upgrade; `revision` is the commit.
+export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['git']> {
+  return async (hr, signal) => {
+    const chart = hr.spec.chart;
+    const path = chartPath(chart.path);
+    const url = gitUrl(chart.git);
+    const { auth, scope } = await secretAuth(hr, deps.kube);
+    const where = redact(url, auth ? [auth.password] : []);
+    const gitOpts = { signal, timeoutMs: deps.timeoutMs };
+    const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: deps.minIntervalMs, auth, scope });
+    const ref = chart.ref?.trim() || deps.defaultRef || 'master';
+    const sha = await resolveRef(dir, ref, gitOpts);
+    if (!sha) throw stall('spec.chart.ref', `"${ref}" is not a branch, tag or commit of ${where}`);
+    const tree = await treeHash(dir, sha, path, gitOpts);
+    if (!tree) throw stall('spec.chart.path', `"${chart.path}" is not a directory in commit ${sha} (${ref}) of ${where}`);
+    const exported = await exportTree(dir, { sha, path, dest: join(deps.cacheDir, 'git-charts', tree) }, gitOpts);
+    const build = (await listsDependencies(exported, chart.path ?? '')) && deps.updateDeps !== false && !chart.skipDepUpdate;
+    const chartDir = build ? await withDependencies(exported, deps.helm, signal) : exported;
+    return { ref: chartDir, archive: chartDir, revision: sha, digest: `git:${tree}` };
+  };
+}
