@@ -36,9 +36,17 @@ function partial<T extends object>(name: string, used: Partial<T>): T {
   }) as T;
 }
 
-const fakeKube = (): KubeClient => partial<KubeClient>('KubeClient', {
-  secretKey: async (namespace, name, key) => SECRETS[`${namespace}/${name}`]?.[key],
-});
+// A KubeClient holding SECRETS, recording each `namespace/name` it was asked for.
+function fakeKube(): KubeClient & { asked: Set<string> } {
+  const asked = new Set<string>();
+  const kube = partial<KubeClient>('KubeClient', {
+    secretKey: async (namespace, name, key) => {
+      asked.add(`${namespace}/${name}`);
+      return SECRETS[`${namespace}/${name}`]?.[key];
+    },
+  });
+  return Object.assign(kube, { asked });
+}
 
 // A HelmRunner that records the directories `helm dependency build` was asked to run in.
 function fakeHelm(): HelmRunner & { built: string[] } {
@@ -84,8 +92,9 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
   const signal = new AbortController().signal;
   const source = (extra: Partial<GitChartDeps> = {}) => {
     const helm = fakeHelm();
+    const kube = fakeKube();
     const cacheDir = mkdtempSync(join(root, 'cache-'));
-    return { helm, cacheDir, resolve: gitChartSource({ kube: fakeKube(), helm, cacheDir, minIntervalMs: 0, ...extra }) };
+    return { helm, kube, cacheDir, resolve: gitChartSource({ kube, helm, cacheDir, minIntervalMs: 0, ...extra }) };
   };
   const stalled = (field: string, message: RegExp) => (error: unknown): boolean => {
     assert.ok(error instanceof StallingError, `not a StallingError: ${String(error)}`);
@@ -179,6 +188,18 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
     assert.match(error.message, /cannot fetch git:\/\/127\.0\.0\.1:1\/x\.git: .*Connection refused/);
   });
 
+  it('waits and retries when git takes longer than timeoutMs', async () => {
+    const server = await startRepoServer(() => {}); // never answers
+    try {
+      const { resolve } = source({ timeoutMs: 500 });
+      const error = await resolve(release({ git: `${server.origin}/slow.git`, path: 'charts/hello' }), signal).catch((e: unknown) => e);
+      assert.ok(error instanceof WaitingError, `not a WaitingError: ${String(error)}`);
+      assert.match(error.message, /slow\.git: timed out$/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('runs helm dependency build, once per tree on a copy, only when Chart.yaml lists dependencies', async () => {
     const { resolve, helm } = source();
     const hr = release({ git: url, path: 'charts/deps' });
@@ -201,7 +222,7 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
   });
 
   it('reads credentials from secretRef, in the HelmRelease namespace by default, and never shows them', async () => {
-    const { resolve } = source();
+    const { resolve, kube } = source();
     const token = Buffer.from(`reader:${PASSWORD}`).toString('base64');
     const noSecret = (error: unknown): void => {
       for (let e: unknown = error; e instanceof Error; e = e.cause) {
@@ -221,6 +242,7 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
       assert.match(error.message, /Failed to connect/);
       noSecret(error);
     }
+    assert.deepEqual([...kube.asked], ['apps/git-auth', 'shared/git-auth']);
 
     const server = await startRepoServer((_req, res) => void res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end());
     try {
