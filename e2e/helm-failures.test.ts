@@ -86,6 +86,15 @@ describe('failing releases: rollback, retry budget, tests, bad input', () => {
     assert.equal(ignored.status?.conditions?.find((c) => c.type === 'Tested')?.status, 'False');
   });
 
+  it('refuses a release whose objects another HelmRelease owns, naming it', async () => {
+    await hrs.create('owner', { chart: chart(), releaseName: 'shared' });
+    await hrs.waitFor('owner', 'Ready', 'True');
+    await hrs.create('intruder', { chart: chart(), releaseName: 'shared', values: { message: 'mine now' } });
+    const hr = await hrs.waitFor('intruder', 'Stalled', 'True');
+    assert.match(hr.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? '', new RegExp(`managed by '${ns}:helmrelease/owner'`));
+    assert.equal((await helmHistory(kc, ns, 'shared')).length, 1, 'the intruder must not upgrade the release');
+  });
+
   it('reports bad input with the field at fault, and keeps serving other releases', async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'broken' }, data: { 'values.yaml': 'message: [unclosed\n' } } });
     const bad: Array<[string, Parameters<typeof hrs.create>[1], RegExp]> = [
