@@ -34,6 +34,10 @@ export interface Config {
   readonly chartCacheDir: string;
   readonly queueName: string;
   readonly dashboardToken: string | undefined;
+  readonly gitPollIntervalMs: number;
+  readonly gitTimeoutMs: number;
+  readonly gitDefaultRef: string;
+  readonly updateChartDeps: boolean;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -51,6 +55,10 @@ const FLAGS = {
   debounce: { type: 'string' }, // operator: delay that coalesces bursts of changes, default 1s
   'retry-backoff': { type: 'string' }, // worker: first retry delay of a failed release, doubling to 10m, default 10s
   'chart-cache-dir': { type: 'string' }, // worker: downloaded charts by digest, default $TMPDIR/capstan-charts
+  'git-poll-interval': { type: 'string' }, // operator: polling of Git chart sources, default 5m
+  'git-timeout': { type: 'string' }, // operator+worker: one git command, default 20s
+  'git-default-ref': { type: 'string' }, // chart.ref when unset, default master (as the Helm Operator)
+  'update-chart-deps': { type: 'string' }, // worker: `helm dependency build` for Git charts, default true
   'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
@@ -79,6 +87,11 @@ export function parseDuration(flag: string, value: string): number {
     throw new ConfigError(flag, `expected a duration such as 30s, 3m or 1h, got "${value}"`);
   }
   return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? 1000), 0);
+}
+
+function parseBool(flag: FlagName, value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(flag, `expected true or false, got "${value}"`);
 }
 
 function positiveInt(flag: FlagName, value: string): number {
@@ -134,5 +147,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     chartCacheDir: get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'),
     queueName: get('queue-name') ?? DEFAULT_RELEASE_QUEUE,
     dashboardToken: get('dashboard-token'),
+    gitPollIntervalMs: parseDuration('git-poll-interval', get('git-poll-interval') ?? '5m'),
+    gitTimeoutMs: parseDuration('git-timeout', get('git-timeout') ?? '20s'),
+    gitDefaultRef: get('git-default-ref') ?? 'master',
+    updateChartDeps: parseBool('update-chart-deps', get('update-chart-deps') ?? 'true'),
   });
 }

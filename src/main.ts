@@ -7,6 +7,8 @@ import { dashboardRoute } from './api/dashboard.ts';
 import { startHttpServer, type Route } from './api/http-server.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
+import { gitChartSource } from './helm/chart/git-source.ts';
+import { startGitChartPoller } from './helm/git-chart-poller.ts';
 import { startReleaseOperator } from './helm/operator.ts';
 import type { ReleaseJob } from './helm/queue/release-job.ts';
 import { execHelmRunner } from './helm/runner.ts';
@@ -44,9 +46,13 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');
     ready = false;
     void operator.synced.then(() => { ready = true; });
+    const poller = startGitChartPoller({
+      releases: operator.releases, enqueue: operator.enqueue, kube, log: log.child({ component: 'git-poller' }),
+      intervalMs: config.gitPollIntervalMs, defaultRef: config.gitDefaultRef, timeoutMs: config.gitTimeoutMs,
+    });
     const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
     gauge.unref();
-    stops.push(async () => { clearInterval(gauge); await operator.stop(); await queue.close(); });
+    stops.push(async () => { clearInterval(gauge); poller.stop(); await operator.stop(); await queue.close(); });
   }
   if (config.role === 'worker' || config.role === 'run') {
     const redis = new Redis(connection);
@@ -57,7 +63,17 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     const worker = startReleaseWorker({
       queueName: config.queueName, connection, redis, log: log.child({ component: 'worker' }),
       concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
-      deps: { kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, chartSources: {} },
+      deps: {
+        kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir,
+        chartSources: {
+          git: gitChartSource({
+            kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef,
+            updateDeps: config.updateChartDeps, timeoutMs: config.gitTimeoutMs,
+            // fetch on every reconcile: a skipped fetch right after the poller saw a new commit would miss it
+            minIntervalMs: 0,
+          }),
+        },
+      },
       onOutcome: (outcome, seconds) => metrics.releaseDuration.observe({ outcome }, seconds),
     });
     worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));

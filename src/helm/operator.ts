@@ -17,7 +17,13 @@ export interface OperatorOptions {
   onEnqueue?: (reason: string) => void;
 }
 
-export interface ReleaseOperator { stop(): Promise<void>; synced: Promise<void> }
+export interface ReleaseOperator {
+  stop(): Promise<void>;
+  synced: Promise<void>;
+  // The HelmReleases in the watch cache, and the way to enqueue one (for other triggers, e.g. Git charts).
+  releases(): HelmRelease[];
+  enqueue(hr: HelmRelease, reason: string): void;
+}
 
 // Watches HelmReleases (and the ConfigMaps/Secrets they read) and enqueues one job per release: on create, on a
 // spec change or deletion (generation moved), when a referenced ConfigMap/Secret changes, at start-up and on
@@ -85,6 +91,8 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
 
   return {
     synced,
+    releases: allReleases,
+    enqueue,
     async stop() {
       clearInterval(resync);
       await Promise.all([...releases, ...sources].map((w) => w.stop()));

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { HelmRelease } from '../api/helmrelease.ts';
+import { lsRemote, type GitAuth } from '../git/mirror.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { EnqueueReason } from './queue/release-job.ts';
+
+// Settings of the Git chart poller; defaults: every 5m (the Helm Operator's --git-poll-interval), ref `master`
+// (its --git-default-ref), 20 s per ls-remote (--git-timeout).
+export interface GitPollerOptions {
+  releases: () => readonly HelmRelease[];
+  enqueue: (hr: HelmRelease, reason: string) => void;
+  kube: KubeClient;
+  log: Logger;
+  intervalMs?: number;
+  defaultRef?: string;
+  timeoutMs?: number;
+}
+
+async function authOf(hr: HelmRelease, kube: KubeClient): Promise<GitAuth | undefined> {
+  const ref = hr.spec.chart.secretRef;
+  if (!ref) return undefined;
+  const ns = ref.namespace ?? hr.metadata.namespace;
+  const [username, password] = await Promise.all([kube.secretKey(ns, ref.name, 'username'), kube.secretKey(ns, ref.name, 'password')]);
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
+}
+
+// Polls each Git chart source (one `git ls-remote` per URL+ref+credentials, not per release) and enqueues the
+// releases using it when the ref moves; the worker then upgrades only those whose chart path changed. A source
+// that fails is skipped for a doubling number of rounds (up to 32), so a dead remote is not hammered.
+export function startGitChartPoller(opts: GitPollerOptions): { stop(): void } {
+  const seen = new Map<string, string>(); // source key → commit
+  const backoff = new Map<string, { skip: number; next: number }>();
+  const poll = async (): Promise<void> => {
+    const groups = new Map<string, HelmRelease[]>();
+    for (const hr of opts.releases()) {
+      const c = hr.spec.chart;
+      if (!c.git || hr.metadata.deletionTimestamp) continue;
+      const key = JSON.stringify([c.git, c.ref ?? opts.defaultRef ?? 'master', c.secretRef?.namespace ?? hr.metadata.namespace, c.secretRef?.name ?? '']);
+      groups.set(key, [...(groups.get(key) ?? []), hr]);
+    }
+    for (const [key, hrs] of groups) {
+      const b = backoff.get(key);
+      if (b && b.skip-- > 0) continue;
+      const [url, ref] = JSON.parse(key) as [string, string];
+      try {
+        const sha = await lsRemote(url, ref, { auth: await authOf(hrs[0] as HelmRelease, opts.kube), timeoutMs: opts.timeoutMs ?? 20_000 });
+        backoff.delete(key);
+        const before = seen.get(key);
+        if (sha) seen.set(key, sha);
+        if (before !== undefined && sha !== before) for (const hr of hrs) opts.enqueue(hr, EnqueueReason.ChartChanged);
+      } catch (err) {
+        const next = Math.min((b?.next ?? 1) * 2, 32);
+        backoff.set(key, { skip: next, next });
+        opts.log.warn({ err: (err as Error).message, skipRounds: next }, 'git chart source poll failed');
+      }
+    }
+  };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void poll().finally(() => { running = false; });
+  }, opts.intervalMs ?? 300_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
