@@ -33,7 +33,7 @@ export interface MirrorOptions extends GitOptions {
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
 
 // A remote as git is given it: the URL without user:password, the credentials to send (http(s) only) and the
-// origin they are scoped to, so a redirect to another host never receives them.
+// origin the Authorization header is configured for (`http.<origin>/.extraHeader`).
 interface Remote { url: string; auth: GitAuth | undefined; origin: string | undefined }
 
 function decoded(text: string): string {
@@ -64,24 +64,41 @@ const BASE_ENV = {
 
 interface Command { args: string[]; gitDir?: string; remote?: Remote; input?: string; env?: Record<string, string> }
 
-// Runs one git command. Credentials go in as an origin-scoped http.extraHeader through GIT_CONFIG_*; a failure
-// becomes a GitError without them; an abort throws the signal's reason.
+// Runs one git command in its own process group, so that a timeout or an abort also stops the transport helper
+// (git-remote-http, ssh) holding its pipes: SIGTERM first, which lets git remove its lock files, SIGKILL 5 s on.
+// Credentials go in as an origin-scoped http.extraHeader through GIT_CONFIG_*; a failure becomes a GitError
+// without them; an abort throws the signal's reason.
 async function git(cmd: Command, opts: GitOptions): Promise<string> {
   const auth = cmd.remote?.origin ? cmd.remote.auth : undefined;
   const token = auth && Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
   const header = token && cmd.remote?.origin
     ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${cmd.remote.origin}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}` }
     : {};
-  const r = await execa('git', cmd.args, {
+  const limit = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
+  const stop = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
+  const child = execa('git', cmd.args, {
     env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header },
-    input: cmd.input ?? '', reject: false, timeout: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, forceKillAfterDelay: 5000,
-    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,
   });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch { /* the group is gone */ }
+  };
+  let killer: NodeJS.Timeout | undefined;
+  const onStop = (): void => {
+    signalGroup('SIGTERM');
+    killer = setTimeout(() => signalGroup('SIGKILL'), 5000).unref();
+  };
+  stop.addEventListener('abort', onStop, { once: true });
+  const r = await child;
+  stop.removeEventListener('abort', onStop);
+  clearTimeout(killer);
   if (opts.signal?.aborted) throw opts.signal.reason;
   if (!r.failed) return r.stdout;
   throw new GitError({
     command: ['git', ...cmd.args.filter((a) => !isAbsolute(a))].join(' '), exitCode: r.exitCode,
-    stderr: r.stderr || (r.shortMessage ?? ''), timedOut: r.timedOut,
+    stderr: r.stderr || (r.shortMessage ?? ''), timedOut: limit.aborted,
     secrets: auth && token ? [auth.password, encodeURIComponent(auth.password), token] : [],
   });
 }
@@ -166,8 +183,8 @@ function treePath(path: string): string | undefined {
   return segments.includes('..') || unsafeName(path) ? undefined : segments.join('/');
 }
 
-// The id of the directory `path` in commit `sha` (`git rev-parse <sha>:<path>`), or undefined when the commit
-// has no directory there. It changes exactly when something under the path changes.
+// The id of the directory `path` in commit `sha` (what `git rev-parse <sha>:<path>` prints), or undefined when
+// the commit has no directory there. It changes exactly when something under the path changes.
 export async function treeHash(dir: string, sha: string, path: string, opts: GitOptions = {}): Promise<string | undefined> {
   const rel = treePath(path);
   if (rel === undefined || unsafeName(sha)) return undefined;

@@ -161,6 +161,23 @@ describe('the Git mirror', () => {
     await assert.rejects(fetchMirror(url, { cacheDir: cacheDir(), signal: AbortSignal.abort(reason) }), (e) => e === reason);
   });
 
+  it('stops git and its transport helper on a timeout or an abort, even when the server never answers', async () => {
+    const server = await startRepoServer(() => {});
+    try {
+      const started = Date.now();
+      const error = await fetchMirror(`${server.origin}/slow.git`, { cacheDir: cacheDir(), timeoutMs: 300 }).catch((e: unknown) => e);
+      assert.ok(error instanceof GitError && error.timedOut, String(error));
+      assert.match(error.message, /^git clone --mirror --quiet -- http:\/\/127\.0\.0\.1:\d+\/slow\.git: timed out/);
+      const controller = new AbortController();
+      const reason = new Error('job cancelled');
+      setTimeout(() => controller.abort(reason), 200);
+      await assert.rejects(lsRemote(`${server.origin}/slow.git`, 'main', { signal: controller.signal }), (e) => e === reason);
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    } finally {
+      await server.close();
+    }
+  });
+
   describe('over HTTP with Basic credentials', () => {
     let server: RepoServer;
     let httpUrl = '';

@@ -81,7 +81,7 @@ async function commit(work: string, files: Record<string, string | null>, messag
 const WITH_DEPS = `${readFileSync(join(HELLO, 'Chart.yaml'), 'utf8')}dependencies:
   - name: common
     version: 1.0.0
-    repository: file://../common
+    repository: https://charts.example.com/common
 `;
 
 describe('gitChartSource resolves a chart from a Git repository', () => {
