@@ -13,9 +13,10 @@ export async function succeed(ctx: ReleaseContext): Promise<Outcome> {
     revision: ctx.chart.revision, lastAppliedDigest: ctx.digest, lastReleaseVersion: latest?.version,
     releaseName: ctx.releaseName, releaseStatus: latest?.status, failures: 0,
   };
-  await enterPhase(ctx, Phase.Succeeded, `Release was successful for ${describe(ctx)}.`);
+  // objects annotated and the event recorded before Ready turns True, so whoever waits on Ready sees them
   await annotateObjects(ctx);
   await recordEvent(ctx, 'Normal', 'ReleaseSynced', `managed release '${ctx.releaseName}' in namespace '${ctx.targetNamespace}' synchronized`);
+  await enterPhase(ctx, Phase.Succeeded, `Release was successful for ${describe(ctx)}.`);
   return 'released';
 }
 

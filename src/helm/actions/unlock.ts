@@ -1,4 +1,6 @@
+import { Phase } from '../../api/helmrelease.ts';
 import { describe, recordEvent, type ReleaseContext } from '../release-context.ts';
+import { enterPhase } from './attempt.ts';
 import { rollback } from './rollback.ts';
 import { uninstall } from './uninstall.ts';
 
@@ -11,7 +13,10 @@ export async function unlock(ctx: ReleaseContext): Promise<void> {
   const latest = ctx.history[0];
   if (!latest) return;
   ctx.deps.log.info({ revision: latest.version, helmStatus: latest.status }, 'unlocking release');
-  await recordEvent(ctx, 'Warning', 'Unlock', `${describe(ctx)} revision ${latest.version} was left ${latest.status}; recovering`);
+  const why = `${describe(ctx)} revision ${latest.version} was left ${latest.status} by a worker that stopped; recovering`;
+  await recordEvent(ctx, 'Warning', 'Unlock', why);
+  // not Released until the recovery and the next action succeed, so Ready cannot read True in between
+  await enterPhase(ctx, Phase.Failed, why);
   if (latest.status !== 'uninstalling') {
     await ctx.deps.kube.markHelmRevisionFailed(ctx.targetNamespace, ctx.releaseName, latest.version,
       `Release left ${latest.status} by a Capstan worker that stopped; marked failed by Capstan`);

@@ -23,7 +23,8 @@ function conditionsFor(phase: Phase, message: string, ignoreTestFailures: boolea
   }
 }
 
-const IN_PROGRESS: readonly Phase[] = [Phase.Installing, Phase.Upgrading, Phase.Testing, Phase.RollingBack];
+// Phases after which more of the same action follows (Deployed/Tested lead to Succeeded): Ready is Unknown.
+const IN_PROGRESS: readonly Phase[] = [Phase.Installing, Phase.Upgrading, Phase.Deployed, Phase.Testing, Phase.Tested, Phase.RollingBack];
 
 // Ready, derived in this one place: Unknown while an action runs, False when stalled or not released, True
 // when the release is Released.
