@@ -1,37 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execa } from 'execa';
 import { GitError } from '../../src/git/git-error.ts';
 import { exportTree, fetchMirror, lsRemote, mirrorDir, resolveRef, treeHash } from '../../src/git/mirror.ts';
 import { type Handler, type RepoServer, startRepoServer } from '../helm/chart/repo-server.ts';
+import { commit, git, HELLO_CHART_DIR } from './git-fixtures.ts';
 
-// Commits are made as a fixed test identity, whatever the machine's git config or a calling hook says.
-const ENV = {
-  GIT_AUTHOR_NAME: 'Capstan Test', GIT_AUTHOR_EMAIL: 'test@capstan.invalid',
-  GIT_COMMITTER_NAME: 'Capstan Test', GIT_COMMITTER_EMAIL: 'test@capstan.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0',
-  GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined,
-};
-const git = async (cwd: string, ...args: string[]): Promise<string> => (await execa('git', args, { cwd, env: ENV, timeout: 30_000 })).stdout;
-const HELLO = join(import.meta.dirname, '../fixtures/charts/hello');
+const HELLO = HELLO_CHART_DIR;
 const AUTH = { username: 'reader', password: 'hunter2-s3cret' };
 
-// Writes (or, for null, deletes) files in the work tree and commits them; returns the commit id.
-async function commit(work: string, files: Record<string, string | null>, message: string): Promise<string> {
-  for (const [path, body] of Object.entries(files)) {
-    if (body === null) rmSync(join(work, path), { recursive: true, force: true });
-    else {
-      mkdirSync(join(work, path, '..'), { recursive: true });
-      writeFileSync(join(work, path), body);
-    }
-  }
-  await git(work, 'add', '--all');
-  await git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
-  return git(work, 'rev-parse', 'HEAD');
-}
 
 // Serves a bare repository over Git's "dumb" HTTP protocol (plain files), only to these Basic credentials.
 function serveRepo(bare: string, auth: { username: string; password: string }): Handler {

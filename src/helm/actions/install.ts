@@ -1,5 +1,6 @@
 import { Phase } from '../../api/helmrelease.ts';
 import { describe, type ReleaseContext } from '../release-context.ts';
+import { installOptions } from './install-options.ts';
 import { beginAttempt, enterPhase, failAttempt, type Outcome } from './attempt.ts';
 import { succeed } from './succeed.ts';
 import { testRelease } from './test-release.ts';
@@ -11,12 +12,7 @@ export async function install(ctx: ReleaseContext): Promise<Outcome> {
   const spec = ctx.hr.spec;
   await beginAttempt(ctx, Phase.Installing);
   try {
-    await ctx.deps.helm.install({
-      release: ctx.releaseName, namespace: ctx.targetNamespace, chart: ctx.chart.ref, version: ctx.chart.version,
-      values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
-      wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
-      skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,
-    });
+    await ctx.deps.helm.install(installOptions(ctx));
   } catch (err) {
     await enterPhase(ctx, Phase.DeployFailed, `Installation failed for ${describe(ctx)}: ${(err as Error).message}`);
     return failAttempt(ctx, err, 'installation');

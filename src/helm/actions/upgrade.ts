@@ -1,6 +1,7 @@
 import { Phase } from '../../api/helmrelease.ts';
 import { describe, type ReleaseContext } from '../release-context.ts';
 import { assertOwnership } from './antecedent.ts';
+import { installOptions } from './install-options.ts';
 import { beginAttempt, enterPhase, failAttempt, type Outcome } from './attempt.ts';
 import { rollback } from './rollback.ts';
 import { succeed } from './succeed.ts';
@@ -13,13 +14,7 @@ export async function upgrade(ctx: ReleaseContext): Promise<Outcome> {
   await assertOwnership(ctx);
   await beginAttempt(ctx, Phase.Upgrading);
   try {
-    await ctx.deps.helm.upgrade({
-      release: ctx.releaseName, namespace: ctx.targetNamespace, chart: ctx.chart.ref, version: ctx.chart.version,
-      values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
-      wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
-      skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,
-      force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory,
-    });
+    await ctx.deps.helm.upgrade({ ...installOptions(ctx), force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory });
   } catch (err) {
     await enterPhase(ctx, Phase.DeployFailed, `Upgrade failed for ${describe(ctx)}: ${(err as Error).message}`);
     if (spec.rollback?.enable) await rollback(ctx);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execa } from 'execa';
 import { freePort } from '../../../e2e/support/net.ts';
 import type { ChartSpec, HelmRelease } from '../../../src/api/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
@@ -12,16 +11,9 @@ import { type GitChartDeps, gitChartSource } from '../../../src/helm/chart/git-s
 import type { HelmRunner } from '../../../src/helm/runner.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { startRepoServer } from './repo-server.ts';
+import { commit, git, HELLO_CHART_DIR } from '../../git/git-fixtures.ts';
 
-// Commits are made as a fixed test identity, whatever the machine's git config or a calling hook says.
-const ENV = {
-  GIT_AUTHOR_NAME: 'Capstan Test', GIT_AUTHOR_EMAIL: 'test@capstan.invalid',
-  GIT_COMMITTER_NAME: 'Capstan Test', GIT_COMMITTER_EMAIL: 'test@capstan.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0',
-  GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined,
-};
-const git = async (cwd: string, ...args: string[]): Promise<string> => (await execa('git', args, { cwd, env: ENV, timeout: 30_000 })).stdout;
-const HELLO = join(import.meta.dirname, '../../fixtures/charts/hello');
+const HELLO = HELLO_CHART_DIR;
 const PASSWORD = 'hunter2-s3cret';
 const SECRETS: Record<string, Record<string, string>> = {
   'apps/git-auth': { username: 'reader', password: PASSWORD },
@@ -64,19 +56,6 @@ const release = (chart: ChartSpec): HelmRelease => ({
   apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', metadata: { namespace: 'apps', name: 'hello' }, spec: { chart },
 });
 
-// Writes (or, for null, deletes) files in the work tree and commits them; returns the commit id.
-async function commit(work: string, files: Record<string, string | null>, message: string): Promise<string> {
-  for (const [path, body] of Object.entries(files)) {
-    if (body === null) rmSync(join(work, path), { recursive: true, force: true });
-    else {
-      mkdirSync(join(work, path, '..'), { recursive: true });
-      writeFileSync(join(work, path), body);
-    }
-  }
-  await git(work, 'add', '--all');
-  await git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
-  return git(work, 'rev-parse', 'HEAD');
-}
 
 const WITH_DEPS = `${readFileSync(join(HELLO, 'Chart.yaml'), 'utf8')}dependencies:
   - name: common
