@@ -113,6 +113,21 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
     assert.ok(!capstan.output().includes('s3cr3t-dashboard-value'), 'a Secret value reached the logs');
   });
 
+  it('installs a release only after the HelmReleases it dependsOn are Ready', async () => {
+    await hrs.create('base', { chart: { ...chart(), version: '9.9.9' }, releaseName: 'base' });
+    await hrs.create('app', { chart: chart(), releaseName: 'app', dependsOn: [{ name: 'base' }] });
+    const waiting = await eventually('app to wait for base', async () => {
+      const c = (await hrs.get('app')).status?.conditions?.find((x) => x.type === 'Ready');
+      return c?.reason === 'DependencyNotReady' ? c : undefined;
+    });
+    assert.match(waiting.message ?? '', new RegExp(`${ns}/base`));
+    assert.equal((await helmHistory(kc, ns, 'app')).length, 0);
+    await hrs.patchSpec('base', { chart: chart() });
+    await hrs.waitFor('base', 'Ready', 'True');
+    await hrs.waitFor('app', 'Ready', 'True', 60_000);
+    assert.ok((await capstan.metric('capstan_release_enqueued_total', { reason: 'dependency-ready' })) >= 1, 'app was not enqueued when base became Ready');
+  });
+
   it('uninstalls the release when the HelmRelease is deleted', async () => {
     await hrs.create('doomed', { chart: chart(), releaseName: 'doomed' });
     await hrs.waitFor('doomed', 'Ready', 'True');

@@ -37,7 +37,7 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   const enqueue = (hr: HelmRelease, reason: string): void => {
     const key = releaseKey(hr);
     opts.onEnqueue?.(reason);
-    opts.queue.add(key, { namespace: hr.metadata.namespace, name: hr.metadata.name, reason }, releaseJobOptions(key, opts.debounceMs ?? 1000))
+    opts.queue.add(key, { namespace: hr.metadata.namespace, name: hr.metadata.name, reason }, releaseJobOptions(key, opts.debounceMs ?? 1000, reason))
       .catch((err: unknown) => opts.log.error({ key, err: (err as Error).message }, 'cannot enqueue release'));
   };
   const fingerprint = (hr: HelmRelease) => `${hr.metadata.generation ?? 0}/${hr.metadata.deletionTimestamp ? 'deleting' : 'live'}`;
@@ -48,7 +48,14 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
     seen.set(key, fingerprint(hr));
     if (before === undefined) enqueue(hr, EnqueueReason.Created);
     else if (before !== fingerprint(hr)) enqueue(hr, hr.metadata.deletionTimestamp ? EnqueueReason.Deleted : EnqueueReason.SpecChanged);
+    else if (isReady(hr)) {
+      // a status update that made this release Ready: the releases waiting on it (dependsOn) go now
+      for (const other of allReleases()) if (!isReady(other) && dependsOn(other, hr)) enqueue(other, EnqueueReason.DependencyReady);
+    }
   };
+  const isReady = (hr: HelmRelease) => hr.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+  const dependsOn = (hr: HelmRelease, dep: HelmRelease) =>
+    (hr.spec.dependsOn ?? []).some((d) => d.name === dep.metadata.name && (d.namespace ?? hr.metadata.namespace) === dep.metadata.namespace);
 
   // Custom objects arrive as plain JSON (timestamps as strings), hence the casts to HelmRelease.
   const releases: Array<Watched<k8s.KubernetesObject>> = scopes.map((ns) => watchResource<k8s.KubernetesObject>({

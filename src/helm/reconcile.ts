@@ -1,5 +1,7 @@
 import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../api/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
+import { WaitingError } from '../errors/waiting-error.ts';
+import { assertDependenciesReady } from './dependencies.ts';
 import { enterPhase, type Outcome } from './actions/attempt.ts';
 import { install } from './actions/install.ts';
 import { refreshReleaseStatus } from './actions/succeed.ts';
@@ -12,7 +14,7 @@ import { desiredDigest } from './desired-digest.ts';
 import { Action, actionForState } from './next-action.ts';
 import { writeStatus, type ReleaseContext, type ReleaseDeps } from './release-context.ts';
 import { determineReleaseState } from './release-state.ts';
-import { statusForPhase, statusForStall } from './status/phase-status.ts';
+import { statusForPhase, statusForStall, statusForWait } from './status/phase-status.ts';
 import { composeValues } from './values/compose.ts';
 import { fetchExternalValues } from './values/external-source.ts';
 
@@ -36,6 +38,7 @@ export async function reconcileRelease(key: { namespace: string; name: string },
       throw new StallingError('UnsupportedHelmVersion', `"${hr.spec.helmVersion}" is not supported: Capstan runs Helm 3; set helmVersion: v3 or remove the field`, { field: 'spec.helmVersion' });
     }
     if (!(hr.metadata.finalizers ?? []).includes(FINALIZER)) await addFinalizer(hr, deps);
+    await assertDependenciesReady(hr, deps.kube);
     await prepare(ctx, deps);
     return await act(ctx);
   } catch (err) {
@@ -47,6 +50,7 @@ export async function reconcileRelease(key: { namespace: string; name: string },
       }
       await writeStatus(ctx, statusForStall(ctx.status, err.reason, err.message, deps.now()));
     }
+    if (err instanceof WaitingError) await writeStatus(ctx, statusForWait(ctx.status, err.reason, err.message, deps.now()));
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
 import { acquireLease } from './queue/release-lease.ts';
+import { RetryLaterError } from './queue/retry-later-error.ts';
 import type { ReleaseJob } from './queue/release-job.ts';
 import { reconcileRelease, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
 
@@ -24,7 +25,7 @@ export interface ReleaseWorkerOptions {
 
 // The delay before attempt n+1: a WaitingError's own delay, else exponential with jitter and a ceiling.
 export function backoffDelay(attemptsMade: number, err: Error | undefined, base: number, max: number, random = Math.random): number {
-  if (err instanceof WaitingError) return err.retryAfterMs;
+  if (err instanceof RetryLaterError || err instanceof WaitingError) return err.retryAfterMs;
   const exp = Math.min(max, base * 2 ** Math.max(0, attemptsMade - 1));
   return Math.round(exp * (0.9 + random() * 0.2));
 }
@@ -41,7 +42,7 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     const log = opts.log.child({ kind: 'HelmRelease', namespace, name, job: job.id, reason: job.data.reason });
     const started = performance.now();
     const lease = await acquireLease(opts.redis, key, opts.leaseTtlMs ?? 30_000);
-    if (!lease) throw new WaitingError('LeaseHeld', `release ${key} is being reconciled elsewhere`, 2_000);
+    if (!lease) throw new RetryLaterError(new WaitingError('LeaseHeld', `release ${key} is being reconciled elsewhere`, 2_000));
     try {
       const abort = AbortSignal.any([lease.lost, ...(signal ? [signal] : [])]);
       const outcome = await reconcileRelease({ namespace, name }, { ...opts.deps, log }, abort);
@@ -53,6 +54,10 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
       if (err instanceof StallingError) {
         log.warn({ reason: err.reason, field: err.field, err: err.message }, 'stalled');
         throw new UnrecoverableError(err.message);
+      }
+      if (err instanceof WaitingError) {
+        log.info({ reason: err.reason, err: err.message, retryInMs: err.retryAfterMs }, 'waiting');
+        throw new RetryLaterError(err);
       }
       log.warn({ err: (err as Error).message, attempt: job.attemptsMade + 1 }, 'reconcile failed; will retry');
       throw err;

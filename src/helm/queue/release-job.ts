@@ -16,14 +16,19 @@ export const EnqueueReason = {
   ValuesSourceChanged: 'values-source-changed',
   ChartChanged: 'chart-changed',
   Startup: 'startup',
+  DependencyReady: 'dependency-ready',
 } as const;
+
+// Reasons that only re-check a release; they never cut short a retry that is waiting out its backoff.
+const ROUTINE: ReadonlySet<string> = new Set([EnqueueReason.Resync, EnqueueReason.Startup]);
 
 // Job options: deduplicated per `namespace/name` so a release has at most one waiting and one active job
 // (a change while one runs is kept and run after it), debounced by `delayMs`, retried with the worker's
-// backoff strategy, and kept briefly for the dashboard.
-export function releaseJobOptions(key: string, delayMs: number): JobsOptions {
+// backoff strategy, and kept briefly for the dashboard. A change (anything but a routine resync) replaces a
+// job that is delayed, e.g. waiting out a backoff: a fixed spec is tried now, not after the backoff.
+export function releaseJobOptions(key: string, delayMs: number, reason: string = EnqueueReason.Resync): JobsOptions {
   return {
-    deduplication: { id: key, keepLastIfActive: true },
+    deduplication: { id: key, keepLastIfActive: true, replace: !ROUTINE.has(reason) },
     delay: delayMs,
     attempts: 1000, // the retry budget lives in the release status; this only bounds runaway infrastructure errors
     backoff: { type: 'capstan' },

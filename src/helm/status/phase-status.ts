@@ -59,3 +59,10 @@ export function statusForStall(status: HelmReleaseStatus, reason: string, messag
   const conditions = setCondition(status.conditions ?? [], { type: C.Stalled, status: 'True', reason, message }, now);
   return { ...status, conditions: summarize(conditions, status.phase, now) };
 }
+
+// The status of a release waiting for something that passes by itself (a dependency, a repository that did
+// not answer): Ready False naming what it waits for; the job is retried after the wait.
+export function statusForWait(status: HelmReleaseStatus, reason: string, message: string, now: Date): HelmReleaseStatus {
+  const conditions = setCondition(status.conditions ?? [], { type: C.Ready, status: 'False', reason, message }, now);
+  return { ...status, conditions };
+}
