@@ -7,7 +7,7 @@ R=${1:?usage: down.sh RUN_DIR}
 for n in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   f=$R/pids/$n.pid; [ -f "$f" ] || continue; pid=$(cat "$f")
   # guard against pid reuse: only signal a process whose command line still names this run's binary
-  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "/$n "; then
+  if tr "\0" " " 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "/$n "; then
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -KILL "$pid" 2>/dev/null

@@ -19,7 +19,7 @@ case "$cmd" in
   stop)
     [ -f "$dir/redis.pid" ] || exit 0
     pid=$(cat "$dir/redis.pid")
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q redis-server; then kill -TERM "$pid"; fi
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q redis-server; then kill -TERM "$pid"; fi
     for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -f "$dir/redis.pid" ;;
   *) echo "usage: redis.sh start|stop DIR" >&2; exit 2 ;;
