@@ -1,0 +1,38 @@
+import type { HelmRunner, InstallOptions } from '../../src/helm/runner.ts';
+import type { FakeKube } from './fake-kube.ts';
+
+// A HelmRunner that records calls and writes revisions into FakeKube's Helm storage, as helm would.
+// `fail` makes the named verbs fail.
+export class FakeHelm implements HelmRunner {
+  calls: Array<{ verb: string; release: string; values?: Record<string, unknown> }> = [];
+  fail = new Set<string>();
+  private readonly kube: FakeKube;
+  constructor(kube: FakeKube) {
+    this.kube = kube;
+  }
+
+  private revise(ns: string, release: string, status: string): void {
+    const key = `${ns}/${release}`;
+    const history = this.kube.storage.get(key) ?? [];
+    for (const r of history) if (r.status === 'deployed') r.status = status === 'deployed' ? 'superseded' : r.status;
+    this.kube.storage.set(key, [{ version: (history[0]?.version ?? 0) + 1, status, chart: 'hello' }, ...history]);
+  }
+  private async act(verb: string, o: { release: string; namespace: string; values?: Record<string, unknown> }): Promise<void> {
+    this.calls.push({ verb, release: o.release, values: o.values });
+    if (this.fail.has(verb)) {
+      if (verb !== 'test') this.revise(o.namespace, o.release, 'failed');
+      throw new Error(`${verb} failed`);
+    }
+    if (verb !== 'test') this.revise(o.namespace, o.release, 'deployed');
+  }
+  install = (o: InstallOptions) => this.act('install', o);
+  upgrade = (o: InstallOptions) => this.act('upgrade', o);
+  rollback = (o: { release: string; namespace: string }) => this.act('rollback', o);
+  test = (o: { release: string; namespace: string }) => this.act('test', o);
+  async uninstall(o: { release: string; namespace: string }) {
+    this.calls.push({ verb: 'uninstall', release: o.release });
+    this.kube.storage.delete(`${o.namespace}/${o.release}`);
+  }
+  async manifest() { this.calls.push({ verb: 'get', release: '' }); return ''; }
+  async dependencyBuild() {}
+}
