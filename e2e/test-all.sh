@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exec e2e/with-services.sh bash -c '
   set -euo pipefail
-  echo "== typecheck ($(date +%T))" >&2; tsc -p .
+  echo "== typecheck and lint ($(date +%T))" >&2; tsc -p .; biome lint --error-on-warnings
   echo "== tests ($(date +%T))" >&2
   files=("$@"); [ ${#files[@]} -gt 0 ] || files=("test/**/*.test.ts" "e2e/**/*.test.ts")
   node --test --test-concurrency=4 --test-timeout=600000 "${files[@]}"

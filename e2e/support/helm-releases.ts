@@ -21,7 +21,8 @@ export function helmReleases(kc: k8s.KubeConfig, namespace: string) {
       let last: HelmRelease | undefined;
       try {
         return await eventually(`HelmRelease ${namespace}/${name} ${type}=${status}`, async () => {
-          const hr = (last = await get(name));
+          const hr = await get(name);
+          last = hr;
           const c = hr.status?.conditions?.find((x) => x.type === type);
           return hr.status?.observedGeneration === hr.metadata.generation && c?.status === status ? hr : undefined;
         }, timeoutMs);

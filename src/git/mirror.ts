@@ -168,6 +168,7 @@ async function describeObjects(dir: string, names: string[], opts: GitOptions): 
   });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const unsafeName = (name: string): boolean => /[\x00-\x1f\x7f]/.test(name);
 
 // The commit a branch, tag (annotated or not) or commit id names in the mirror, tried in that order.

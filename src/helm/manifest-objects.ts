@@ -8,7 +8,10 @@ export function manifestObjects(manifest: string, namespace: string): ObjectRef[
   const visit = (doc: unknown): void => {
     if (typeof doc !== 'object' || doc === null) return;
     const o = doc as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; items?: unknown[] };
-    if (o.kind?.endsWith('List') && Array.isArray(o.items)) return o.items.forEach(visit);
+    if (o.kind?.endsWith('List') && Array.isArray(o.items)) {
+      o.items.forEach(visit);
+      return;
+    }
     if (!o.apiVersion || !o.kind || !o.metadata?.name) return;
     out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : (o.metadata.namespace ?? namespace) });
   };

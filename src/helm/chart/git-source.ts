@@ -43,6 +43,7 @@ const stall = (field: string, message: string, cause?: unknown): StallingError =
 function chartPath(path: string | undefined): string {
   if (!path?.trim()) throw stall('spec.chart.path', 'is required for a Git chart');
   const segments = path.split('/');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || segments.includes('..') || /[\x00-\x1f\x7f]/.test(path)) {
     throw stall('spec.chart.path', `"${path}" must be a relative path inside the repository, without ".."`);
   }

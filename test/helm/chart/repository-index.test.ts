@@ -41,7 +41,7 @@ describe('fetchRepositoryIndex', () => {
 
   it('replaces the cached copy when the index changed', async () => {
     let body = INDEX;
-    const server = await serve((req, res) => res.writeHead(200, { etag: `"${body.length}"` }).end(body));
+    const server = await serve((_req, res) => res.writeHead(200, { etag: `"${body.length}"` }).end(body));
     const cache = new Map<string, CachedIndex>();
     await fetchRepositoryIndex(server.origin, { cache });
     body = indexYaml([['hello', '1.0.0', 'hello-1.0.0.tgz'], ['hello', '1.1.0', 'hello-1.1.0.tgz']]);
