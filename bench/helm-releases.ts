@@ -54,6 +54,7 @@ try {
   const queue = new Queue<ReleaseJob>(queueName, { connection });
   const events = new QueueEvents(queueName, { connection });
   events.setMaxListeners(N + 10);
+  queue.setMaxListeners(N + 10);
   await events.waitUntilReady();
   const helmBefore = await capstan.metric('capstan_helm_invocations_total');
   const names = ['solo', ...Array.from({ length: N }, (_, i) => `r${i}`)];

@@ -1,0 +1,57 @@
+import { asRecord, type ClusterScoped, defaultClusterScoped, type Manifest } from './manifest.ts';
+
+// A problem with one file or one object in Git: reported with where it is, the object (or file) skipped.
+export interface LoadError {
+  file: string;
+  line?: number;
+  message: string;
+  // The object's fluxd id, when it could be told.
+  id?: string;
+}
+
+// How a loaded object is completed: the namespace given to namespaced objects that name none.
+export interface LoadOptions {
+  defaultNamespace: string;
+  // Default: defaultClusterScoped (a fixed list of common kinds).
+  clusterScoped?: ClusterScoped;
+}
+
+// Whether a document is a list to flatten: `kind: List`, or a `*List` kind with `items` and no name of its own
+// (so a custom resource whose kind merely ends in "List" is not mistaken for one, as fluxd did).
+export function isList(value: Record<string, unknown>): boolean {
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !Array.isArray(value.items)) return kind === 'List';
+  return kind === 'List' || (kind.endsWith('List') && asRecord(value.metadata)?.name === undefined);
+}
+
+// Checks one object and completes it (default namespace); anything missing is a LoadError naming it.
+export function toManifest(value: unknown, source: { file: string; line: number }, opts: LoadOptions): Manifest | LoadError {
+  const fail = (message: string): LoadError => ({ file: source.file, line: source.line, message });
+  const object = asRecord(value);
+  if (!object) return fail('not a Kubernetes object (the document is not a mapping)');
+  const metadata = asRecord(object.metadata);
+  const { apiVersion, kind } = object;
+  const name = metadata?.name;
+  if (!nonEmpty(apiVersion) || !nonEmpty(kind) || !nonEmpty(name)) {
+    const missing = { apiVersion, kind, 'metadata.name': name };
+    const names = Object.entries(missing).filter(([, v]) => !nonEmpty(v)).map(([field]) => field);
+    return fail(`not a Kubernetes object: missing ${names.join(', ')}`);
+  }
+  const given = metadata?.namespace;
+  if (given !== undefined && given !== null && typeof given !== 'string') return fail('metadata.namespace is not a string');
+  if ((opts.clusterScoped ?? defaultClusterScoped)(kind, apiVersion)) {
+    return { apiVersion, kind, name, body: object, source };
+  }
+  const namespace = given || opts.defaultNamespace;
+  const body = { ...object, metadata: { ...metadata, namespace } };
+  return { apiVersion, kind, namespace, name, body, source };
+}
+
+// Tells a LoadError from a Manifest.
+export function isLoadError(value: Manifest | LoadError): value is LoadError {
+  return !('body' in value);
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
