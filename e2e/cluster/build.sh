@@ -46,6 +46,8 @@ build_k8s() {
       ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=$bd"
     done
     mkdir -p "$out.tmp"
+    # kubectl too: Debian's is 16 minors older than this API server (the recipe hoped it would do for simple
+    # verbs); building it here shares the compiled packages, so it costs one more link.
     go build -mod=mod -trimpath -p 2 -ldflags "$ld" -o "$out.tmp/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl )

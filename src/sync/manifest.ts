@@ -14,6 +14,22 @@ export interface Manifest {
 // Whether objects of a kind live outside namespaces. The sync loop may hand in one backed by API discovery.
 export type ClusterScoped = (kind: string, apiVersion: string) => boolean;
 
+// A problem with one file or one object in Git: reported with where it is, the object (or file) skipped.
+export interface LoadError {
+  file: string;
+  line?: number;
+  message: string;
+  // The object's fluxd id, when it could be told.
+  id?: string;
+}
+
+// How a loaded object is completed: the namespace given to namespaced objects that name none.
+export interface LoadOptions {
+  defaultNamespace: string;
+  // Default: defaultClusterScoped (a fixed list of common kinds).
+  clusterScoped?: ClusterScoped;
+}
+
 // The namespace part of a cluster-scoped object's id, as fluxd wrote it.
 export const CLUSTER_SCOPE = '<cluster>';
 

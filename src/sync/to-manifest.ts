@@ -1,20 +1,4 @@
-import { asRecord, type ClusterScoped, defaultClusterScoped, type Manifest } from './manifest.ts';
-
-// A problem with one file or one object in Git: reported with where it is, the object (or file) skipped.
-export interface LoadError {
-  file: string;
-  line?: number;
-  message: string;
-  // The object's fluxd id, when it could be told.
-  id?: string;
-}
-
-// How a loaded object is completed: the namespace given to namespaced objects that name none.
-export interface LoadOptions {
-  defaultNamespace: string;
-  // Default: defaultClusterScoped (a fixed list of common kinds).
-  clusterScoped?: ClusterScoped;
-}
+import { asRecord, defaultClusterScoped, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
 
 // Whether a document is a list to flatten: `kind: List`, or a `*List` kind with `items` and no name of its own
 // (so a custom resource whose kind merely ends in "List" is not mistaken for one, as fluxd did).
