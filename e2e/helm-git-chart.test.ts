@@ -65,6 +65,7 @@ describe('HelmReleases with a chart from a Git repository', () => {
     await eventually('the job to finish', async () =>
       ((await capstan.metric('flux_helm_operator_release_duration_seconds_count', { outcome: 'unchanged' })) >= 1 || undefined), 30_000);
     assert.equal(await capstan.metric('capstan_helm_invocations_total'), helmRuns, 'a commit outside the chart path ran helm');
+    assert.ok((await capstan.metric('capstan_git_chart_polls_total', { result: 'changed' })) >= 1);
     assert.equal((await helmHistory(kc, ns, 'fromgit')).length, 1);
 
     // a commit under the chart path: upgraded to that commit

@@ -41,6 +41,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       kc, queue, log: log.child({ component: 'operator' }), namespaces: config.allowNamespaces,
       resyncMs: config.chartsSyncIntervalMs, debounceMs: config.debounceMs,
       onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
+      onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }),
     });
     routes.push(dashboardRoute([queue], config.dashboardToken));
     if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');
@@ -49,6 +50,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     const poller = startGitChartPoller({
       releases: operator.releases, enqueue: operator.enqueue, kube, log: log.child({ component: 'git-poller' }),
       intervalMs: config.gitPollIntervalMs, defaultRef: config.gitDefaultRef, timeoutMs: config.gitTimeoutMs,
+      onPoll: (result) => metrics.gitPolls.inc({ result }),
     });
     const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
     gauge.unref();

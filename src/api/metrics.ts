@@ -14,6 +14,8 @@ export function createMetrics() {
       labelNames: ['outcome'], buckets: BUCKETS, registers: [registry],
     }),
     enqueued: new Counter({ name: 'capstan_release_enqueued_total', help: 'Release jobs enqueued, by reason', labelNames: ['reason'], registers: [registry] }),
+    watchRestarts: new Counter({ name: 'capstan_watch_restarts_total', help: 'Watches restarted after an error, by resource', labelNames: ['resource'], registers: [registry] }),
+    gitPolls: new Counter({ name: 'capstan_git_chart_polls_total', help: 'ls-remote polls of Git chart sources, by result', labelNames: ['result'], registers: [registry] }),
     queueLength: new Gauge({ name: 'flux_helm_operator_release_queue_length_count', help: 'Release jobs waiting or delayed', registers: [registry] }),
   };
 }

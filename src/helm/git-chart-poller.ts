@@ -14,6 +14,7 @@ export interface GitPollerOptions {
   intervalMs?: number;
   defaultRef?: string;
   timeoutMs?: number;
+  onPoll?: (result: 'unchanged' | 'changed' | 'error') => void;
 }
 
 async function authOf(hr: HelmRelease, kube: KubeClient): Promise<GitAuth | undefined> {
@@ -47,10 +48,13 @@ export function startGitChartPoller(opts: GitPollerOptions): { stop(): void } {
         backoff.delete(key);
         const before = seen.get(key);
         if (sha) seen.set(key, sha);
-        if (before !== undefined && sha !== before) for (const hr of hrs) opts.enqueue(hr, EnqueueReason.ChartChanged);
+        const changed = before !== undefined && sha !== before;
+        opts.onPoll?.(changed ? 'changed' : 'unchanged');
+        if (changed) for (const hr of hrs) opts.enqueue(hr, EnqueueReason.ChartChanged);
       } catch (err) {
         const next = Math.min((b?.next ?? 1) * 2, 32);
         backoff.set(key, { skip: next, next });
+        opts.onPoll?.('error');
         opts.log.warn({ err: (err as Error).message, skipRounds: next }, 'git chart source poll failed');
       }
     }

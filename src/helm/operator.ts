@@ -15,6 +15,7 @@ export interface OperatorOptions {
   resyncMs?: number;
   debounceMs?: number;
   onEnqueue?: (reason: string) => void;
+  onWatchRestart?: (resource: string) => void;
 }
 
 export interface ReleaseOperator {
@@ -60,6 +61,7 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   // Custom objects arrive as plain JSON (timestamps as strings), hence the casts to HelmRelease.
   const releases: Array<Watched<k8s.KubernetesObject>> = scopes.map((ns) => watchResource<k8s.KubernetesObject>({
     kc: opts.kc, log: opts.log, onEvent: (event, obj) => onRelease(event, obj as unknown as HelmRelease),
+    onRestart: () => opts.onWatchRestart?.('helmreleases'),
     path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
     list: async () => (ns
       ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns })
@@ -73,12 +75,12 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   };
   const sources = scopes.flatMap((ns) => [
     watchResource<k8s.V1ConfigMap>({
-      kc: opts.kc, log: opts.log, onEvent: onSource('ConfigMap'),
+      kc: opts.kc, log: opts.log, onEvent: onSource('ConfigMap'), onRestart: () => opts.onWatchRestart?.('configmaps'),
       path: ns ? `/api/v1/namespaces/${ns}/configmaps` : '/api/v1/configmaps',
       list: () => (ns ? core.listNamespacedConfigMap({ namespace: ns }) : core.listConfigMapForAllNamespaces()),
     }),
     watchResource<k8s.V1Secret>({
-      kc: opts.kc, log: opts.log, onEvent: onSource('Secret'),
+      kc: opts.kc, log: opts.log, onEvent: onSource('Secret'), onRestart: () => opts.onWatchRestart?.('secrets'),
       path: ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets',
       list: () => (ns ? core.listNamespacedSecret({ namespace: ns }) : core.listSecretForAllNamespaces()),
     }),
