@@ -23,6 +23,11 @@ export function ignorePolicy(...annotationSets: ReadonlyArray<Readonly<Record<st
   return policy;
 }
 
+// Whether the sync applies an object with this policy.
+export function applied(policy: IgnorePolicy): boolean {
+  return policy !== IgnorePolicy.ignore;
+}
+
 // Whether garbage collection may delete an object with this policy.
 export function collectable(policy: IgnorePolicy): boolean {
   return policy === IgnorePolicy.none;

@@ -17,9 +17,7 @@ export function toManifest(value: unknown, source: { file: string; line: number 
   const { apiVersion, kind } = object;
   const name = metadata?.name;
   if (!nonEmpty(apiVersion) || !nonEmpty(kind) || !nonEmpty(name)) {
-    const missing = { apiVersion, kind, 'metadata.name': name };
-    const names = Object.entries(missing).filter(([, v]) => !nonEmpty(v)).map(([field]) => field);
-    return fail(`not a Kubernetes object: missing ${names.join(', ')}`);
+    return fail(`not a Kubernetes object: ${fieldProblems({ apiVersion, kind, 'metadata.name': name })}`);
   }
   const given = metadata?.namespace;
   if (given !== undefined && given !== null && typeof given !== 'string') return fail('metadata.namespace is not a string');
@@ -34,6 +32,15 @@ export function toManifest(value: unknown, source: { file: string; line: number 
 // Tells a LoadError from a Manifest.
 export function isLoadError(value: Manifest | LoadError): value is LoadError {
   return !('body' in value);
+}
+
+// "missing apiVersion, kind; metadata.name not a string (quote it)": YAML 1.1 reads `name: yes` as a boolean.
+function fieldProblems(fields: Record<string, unknown>): string {
+  const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
+  const missing = Object.keys(fields).filter((k) => absent(fields[k]));
+  const notString = Object.keys(fields).filter((k) => !absent(fields[k]) && typeof fields[k] !== 'string');
+  const parts = [missing.length > 0 && `missing ${missing.join(', ')}`, notString.length > 0 && `${notString.join(', ')} not a string (quote it)`];
+  return parts.filter(Boolean).join('; ');
 }
 
 function nonEmpty(value: unknown): value is string {
