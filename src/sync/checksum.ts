@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../helm/desired-digest.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { asRecord, type Manifest } from './manifest.ts';
 
 // The label marking an object as this source's to garbage collect, as fluxd named it.
