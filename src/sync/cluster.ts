@@ -1,0 +1,19 @@
+import type { LiveObject } from './plan-gc.ts';
+
+// A live object Git sync may delete: enough to address it, plus what garbage collection reads.
+export interface LiveRef extends LiveObject { apiVersion: string; name: string; namespace?: string }
+
+// The cluster as Git sync uses it (the real one is in kube/sync-cluster.ts; tests may fake it).
+export interface SyncCluster {
+  // Server-side apply of one object with field manager `capstan` (force: Capstan owns what Git says).
+  // Rejects with the API server's message.
+  apply(body: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
+  // Resolves once the CRD is Established (then refreshes discovery so its kind can be applied).
+  waitEstablished(crdName: string, timeoutMs: number): Promise<void>;
+  // The checksum annotation of a live object, or undefined when it does not exist.
+  liveChecksum(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<string | undefined>;
+  // Every live object, of every listable kind, that carries `label` (any value), with its labels/annotations.
+  listLabelled(label: string): Promise<LiveRef[]>;
+  // Deletes one object (background propagation); a 404 is fine.
+  delete(ref: LiveRef): Promise<void>;
+}

@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import { CHECKSUM_ANNOTATION, checksum, gcMark, GC_MARK_LABEL, withSyncMetadata } from './checksum.ts';
+import type { SyncCluster } from './cluster.ts';
+import { loadManifests } from './load-manifests.ts';
+import { id, metadataStrings, type LoadError, type Manifest } from './manifest.ts';
+import { orderForApply } from './order.ts';
+import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
+import { IgnorePolicy, ignorePolicy } from './policy.ts';
+import { readManifestFiles } from './read-files.ts';
+
+// One Git source as a sync sees it: where its checked-out revision is, and what to do with it.
+export interface SyncSource {
+  id: string; // the source's identity in GC marks (e.g. fluxd's sync-set name)
+  root: string; // the checked-out revision
+  paths: readonly string[]; // --git-path, relative to root; empty = everything
+  defaultNamespace: string; // --k8s-default-namespace
+  gc: { enabled: boolean; dryRun: boolean; budgetRatio?: number };
+}
+
+// What one sync did, for the API, metrics and logs.
+export interface SyncRecord {
+  revision: string;
+  applied: string[];
+  unchanged: string[];
+  ignored: string[];
+  failed: Array<{ id: string; message: string }>;
+  loadErrors: LoadError[];
+  deleted: string[];
+  gcRefused?: string;
+  gcDryRun: string[];
+  complete: boolean; // every file loaded and every object applied: the revision may be marked synced
+  durationMs: number;
+}
+
+const CRD_WAIT_MS = 60_000;
+
+// Syncs one revision of a source: load (a broken file is reported and skipped), apply in fluxd's order with
+// Namespaces and CRDs first (waiting until each CRD is Established), skip objects whose live checksum already
+// matches when the revision is the one synced before, then garbage-collect only after a complete plan.
+export async function syncSource(source: SyncSource, revision: string, deps: { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string; signal?: AbortSignal }): Promise<SyncRecord> {
+  const started = performance.now();
+  const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
+  const read = await readManifestFiles(source.root, source.paths);
+  const loaded = loadManifests(read.files, { defaultNamespace: source.defaultNamespace });
+  record.loadErrors = [...read.errors, ...loaded.errors];
+  const live = await deps.cluster.listLabelled(GC_MARK_LABEL);
+  const liveById = new Map(live.map((o) => [o.id, o]));
+  for (const m of orderForApply(loaded.manifests)) {
+    const mid = id(m);
+    const current = liveById.get(mid);
+    if (ignorePolicy(metadataStrings(m.body, 'annotations'), current?.annotations) === IgnorePolicy.ignore) {
+      record.ignored.push(mid);
+      continue;
+    }
+    const sum = checksum(m);
+    if (deps.lastSyncedRevision === revision && current?.annotations?.[CHECKSUM_ANNOTATION] === sum) {
+      record.unchanged.push(mid);
+      continue;
+    }
+    await applyOne(m, mid, sum, source, deps, record);
+  }
+  const desired = new Set(loaded.manifests.map((m) => id(m)));
+  record.complete = record.loadErrors.length === 0 && record.failed.length === 0;
+  if (source.gc.enabled) await collectGarbage(source, desired, live, record, deps);
+  record.durationMs = performance.now() - started;
+  return record;
+}
+
+async function applyOne(m: Manifest, mid: string, sum: string, source: SyncSource, deps: { cluster: SyncCluster; log: Logger; signal?: AbortSignal }, record: SyncRecord): Promise<void> {
+  try {
+    await deps.cluster.apply(withSyncMetadata(m, { mark: gcMark(source.id, mid), checksum: sum }), deps.signal);
+    if (m.kind === 'CustomResourceDefinition') await deps.cluster.waitEstablished(m.name, CRD_WAIT_MS);
+    record.applied.push(mid);
+  } catch (err) {
+    const message = `${m.source.file}:${m.source.line}: ${(err as Error).message}`;
+    record.failed.push({ id: mid, message });
+    deps.log.warn({ id: mid, err: message }, 'apply failed');
+  }
+}
+
+async function collectGarbage(source: SyncSource, desired: Set<string>, live: Awaited<ReturnType<SyncCluster['listLabelled']>>, record: SyncRecord, deps: { cluster: SyncCluster; log: Logger }): Promise<void> {
+  const plan = planGarbageCollection({
+    live, desired, sourceId: source.id, planComplete: record.complete,
+    budgetRatio: source.gc.budgetRatio ?? DEFAULT_GC_BUDGET_RATIO, dryRun: source.gc.dryRun,
+  });
+  if (plan.refused) {
+    record.gcRefused = plan.refused.message;
+    deps.log.warn({ reason: plan.refused.reason }, plan.refused.message);
+    return;
+  }
+  for (const obj of plan.delete) {
+    if (plan.dryRun) {
+      record.gcDryRun.push(obj.id);
+      deps.log.info({ id: obj.id }, 'garbage collection (dry run): would delete');
+      continue;
+    }
+    try {
+      await deps.cluster.delete(obj);
+      record.deleted.push(obj.id);
+    } catch (err) {
+      record.failed.push({ id: obj.id, message: `delete: ${(err as Error).message}` });
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { CHECKSUM_ANNOTATION, GC_MARK_LABEL } from '../../src/sync/checksum.ts';
+import type { LiveRef, SyncCluster } from '../../src/sync/cluster.ts';
+import { resourceId } from '../../src/sync/manifest.ts';
+import { syncSource, type SyncSource } from '../../src/sync/sync-source.ts';
+
+// An in-memory cluster: applied objects keyed by id; `reject` names ids whose apply fails.
+class FakeCluster implements SyncCluster {
+  objects = new Map<string, Record<string, unknown>>();
+  applies: string[] = [];
+  established: string[] = [];
+  reject = new Set<string>();
+  private key(body: Record<string, unknown>): string {
+    const md = body.metadata as { name: string; namespace?: string };
+    return resourceId({ kind: String(body.kind), name: md.name, namespace: md.namespace });
+  }
+  async apply(body: Record<string, unknown>) {
+    const k = this.key(body);
+    this.applies.push(k);
+    if (this.reject.has(k)) throw new Error('admission webhook denied the request');
+    this.objects.set(k, structuredClone(body));
+  }
+  async waitEstablished(name: string) { this.established.push(name); }
+  async liveChecksum() { return undefined; }
+  async listLabelled(label: string): Promise<LiveRef[]> {
+    return [...this.objects.entries()].flatMap(([k, b]) => {
+      const md = b.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+      return md.labels?.[label] === undefined ? [] : [{ id: k, kind: String(b.kind), apiVersion: String(b.apiVersion), name: md.name, namespace: md.namespace, labels: md.labels, annotations: md.annotations }];
+    });
+  }
+  async delete(ref: LiveRef) { this.objects.delete(ref.id); }
+}
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'capstan-sync-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const cm = (name: string, ns = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}data:\n  k: v\n`;
+const source = (root: string, gc: Partial<SyncSource['gc']> = {}): SyncSource =>
+  ({ id: 'test-source', root, paths: ['.'], defaultNamespace: 'default', gc: { enabled: true, dryRun: false, ...gc } });
+const log = pino({ level: 'silent' });
+
+describe('syncSource', () => {
+  it('applies Namespaces and CRDs first, waits for CRDs, and stamps the mark and checksum', async () => {
+    const root = repo({
+      'apps/cm.yaml': cm('app', 'team'),
+      'apps/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n',
+      'crds/widget.yaml': 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec: {}\n',
+    });
+    const cluster = new FakeCluster();
+    const r = await syncSource(source(root), 'rev1', { cluster, log });
+    assert.deepEqual(cluster.applies, ['<cluster>:namespace/team', '<cluster>:customresourcedefinition/widgets.example.com', 'team:configmap/app']);
+    assert.deepEqual(cluster.established, ['widgets.example.com']);
+    assert.ok(r.complete);
+    const md = cluster.objects.get('team:configmap/app')?.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+    assert.match(md.labels[GC_MARK_LABEL] ?? '', /^sha256\./);
+    assert.match(md.annotations[CHECKSUM_ANNOTATION] ?? '', /^[0-9a-f]{40}$/);
+    rmSync(root, { recursive: true });
+  });
+
+  it('applies nothing when the revision was synced and the checksums match', async () => {
+    const root = repo({ 'a.yaml': cm('a'), 'b.yaml': cm('b') });
+    const cluster = new FakeCluster();
+    await syncSource(source(root), 'rev1', { cluster, log });
+    cluster.applies = [];
+    const r = await syncSource(source(root), 'rev1', { cluster, log, lastSyncedRevision: 'rev1' });
+    assert.deepEqual(cluster.applies, []);
+    assert.deepEqual(r.unchanged.sort(), ['default:configmap/a', 'default:configmap/b']);
+  });
+
+  it('skips a broken file and keeps syncing the rest, but collects no garbage', async () => {
+    const cluster = new FakeCluster();
+    await syncSource(source(repo({ 'a.yaml': cm('a'), 'old.yaml': cm('old') })), 'rev1', { cluster, log });
+    const r = await syncSource(source(repo({ 'a.yaml': cm('a'), 'broken.yaml': 'kind: [\n' })), 'rev2', { cluster, log });
+    assert.equal(r.complete, false);
+    assert.equal(r.loadErrors[0]?.file, 'broken.yaml');
+    assert.ok(r.applied.includes('default:configmap/a'));
+    assert.ok(cluster.objects.has('default:configmap/old'), 'an incomplete plan deleted something');
+    assert.match(r.gcRefused ?? '', /incomplete|complete/i);
+  });
+
+  it('records an apply failure with file and line, and applies the others', async () => {
+    const cluster = new FakeCluster();
+    cluster.reject.add('default:configmap/bad');
+    const r = await syncSource(source(repo({ 'x.yaml': `${cm('good')}---\n${cm('bad')}` })), 'rev1', { cluster, log });
+    assert.deepEqual(r.applied, ['default:configmap/good']);
+    assert.match(r.failed[0]?.message ?? '', /^x\.yaml:\d+: admission webhook denied/);
+  });
+
+  it('garbage-collects a removed object, only logs in dry-run mode, and refuses to empty the source', async () => {
+    const files = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`cm${i}.yaml`, cm(`c${i}`)]));
+    const cluster = new FakeCluster();
+    await syncSource(source(repo(files)), 'rev1', { cluster, log });
+    const { 'cm7.yaml': _gone, ...fewer } = files;
+    const dry = await syncSource(source(repo(fewer), { dryRun: true }), 'rev2', { cluster, log });
+    assert.deepEqual(dry.gcDryRun, ['default:configmap/c7']);
+    assert.ok(cluster.objects.has('default:configmap/c7'));
+    const real = await syncSource(source(repo(fewer)), 'rev2', { cluster, log });
+    assert.deepEqual(real.deleted, ['default:configmap/c7']);
+    const emptied = await syncSource(source(repo({ 'README.md': 'nothing here' })), 'rev3', { cluster, log });
+    assert.deepEqual(emptied.deleted, []);
+    assert.ok(emptied.gcRefused);
+    assert.equal(cluster.objects.size, 7);
+  });
+
+  it('honours fluxcd.io/ignore set on the live object', async () => {
+    const cluster = new FakeCluster();
+    const root = repo({ 'a.yaml': cm('a') });
+    await syncSource(source(root), 'rev1', { cluster, log });
+    const md = cluster.objects.get('default:configmap/a')?.metadata as { annotations: Record<string, string> };
+    md.annotations['fluxcd.io/ignore'] = 'true';
+    cluster.applies = [];
+    const r = await syncSource(source(root), 'rev2', { cluster, log });
+    assert.deepEqual(cluster.applies, []);
+    assert.deepEqual(r.ignored, ['default:configmap/a']);
+  });
+});
