@@ -7,6 +7,7 @@ import { DEFAULT_RELEASE_QUEUE } from './helm/queue/release-job.ts';
 
 // The roles of the one `capstan` executable (see DESIGN.md, Processes).
 export const Role = {
+  daemon: 'daemon',
   operator: 'operator',
   worker: 'worker',
   run: 'run',
@@ -25,7 +26,7 @@ export interface Config {
   readonly logFormat: LogFormat;
   readonly logLevel: string;
   readonly concurrency: number;
-  readonly helmBinary: string;
+  readonly helmBinary: string; // empty for roles that run no helm (daemon)
   readonly helmCacheDir: string | undefined;
   readonly allowNamespaces: readonly string[];
   readonly chartsSyncIntervalMs: number;
@@ -38,6 +39,20 @@ export interface Config {
   readonly gitTimeoutMs: number;
   readonly gitDefaultRef: string;
   readonly updateChartDeps: boolean;
+  readonly sync: SyncConfig;
+}
+
+// `capstan daemon`: fluxd's flags for one Git source.
+export interface SyncConfig {
+  readonly gitUrl: string | undefined;
+  readonly gitBranch: string;
+  readonly gitPaths: readonly string[];
+  readonly syncIntervalMs: number;
+  readonly garbageCollection: boolean;
+  readonly garbageCollectionDry: boolean;
+  readonly gcBudgetRatio: number;
+  readonly defaultNamespace: string;
+  readonly cacheDir: string;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -60,6 +75,14 @@ const FLAGS = {
   'git-default-ref': { type: 'string' }, // chart.ref when unset, default master (as the Helm Operator)
   'update-chart-deps': { type: 'string' }, // worker: `helm dependency build` for Git charts, default true
   'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only
+  'git-url': { type: 'string' }, // daemon: the repository to sync (fluxd's flag)
+  'git-branch': { type: 'string' }, // daemon: default master, as fluxd
+  'git-path': { type: 'string', multiple: true }, // daemon: paths in the repo to sync (repeatable), default all
+  'sync-interval': { type: 'string' }, // daemon: sync at least this often, default 5m
+  'sync-garbage-collection': { type: 'boolean' }, // daemon: delete objects removed from Git, default false (fluxd)
+  'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
+  'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
+  'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
 type FlagName = keyof typeof FLAGS;
@@ -100,26 +123,41 @@ function positiveInt(flag: FlagName, value: string): number {
   return n;
 }
 
+// fluxd's boolean flags are written `--flag`, `--flag=true` or `--flag=false`; parseArgs takes only the first.
+function normalizeBooleans(args: readonly string[]): string[] {
+  const booleans = Object.entries(FLAGS).filter(([, o]) => o.type === 'boolean').map(([name]) => `--${name}`);
+  return args.flatMap((a) => {
+    const [flag, value] = a.split('=', 2);
+    if (!flag || !booleans.includes(flag) || value === undefined) return [a];
+    if (value === 'true') return [flag];
+    if (value === 'false') return [];
+    throw new ConfigError(flag.slice(2), `expected true or false, got "${value}"`);
+  });
+}
+
 // Reads flags (which win) and CAPSTAN_* environment variables into a Config. Throws ConfigError on bad input.
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const [roleArg, ...rest] = argv;
   if (!roleArg || !Object.hasOwn(Role, roleArg)) {
     throw new ConfigError('role', `expected one of ${Object.keys(Role).join(', ')}, got "${roleArg ?? ''}"`);
   }
-  let values: Partial<Record<FlagName, string | string[]>>;
+  let values: Partial<Record<FlagName, string | string[] | boolean>>;
+  const args = normalizeBooleans(rest);
   try {
-    values = parseArgs({ args: [...rest], options: FLAGS, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (err) {
     const flag = /'(--[^']+)'/.exec(String(err))?.[1]?.replace(/^--/, '') ?? 'args';
     throw new ConfigError(flag, (err as Error).message, { cause: err });
   }
   const get = (flag: FlagName): string | undefined => {
     const v = values[flag];
+    if (typeof v === 'boolean') return String(v);
     return (Array.isArray(v) ? v.at(-1) : v) ?? (env[envName(flag)] || undefined);
   };
   const list = (flag: FlagName): string[] => {
     const v = values[flag];
     if (Array.isArray(v)) return v.flatMap((x) => x.split(',')).filter(Boolean);
+    if (typeof v === 'boolean') return [];
     return (env[envName(flag)] ?? '').split(',').filter(Boolean);
   };
 
@@ -127,8 +165,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!Object.hasOwn(LogFormat, logFormat)) throw new ConfigError('log-format', `expected json or text, got "${logFormat}"`);
   const logLevel = get('log-level') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('log-level', `expected one of ${LOG_LEVELS.join(', ')}`);
-  const helmBinary = locateHelm(get('helm-binary'), env);
-  if (!helmBinary) throw new ConfigError('helm-binary', 'no helm found: run helm-bin/build.sh or set --helm-binary');
+  const needsHelm = roleArg === Role.worker || roleArg === Role.run;
+  const helmBinary = needsHelm ? locateHelm(get('helm-binary'), env) : '';
+  if (helmBinary === undefined) throw new ConfigError('helm-binary', 'no helm found: run helm-bin/build.sh or set --helm-binary');
+  const gitUrl = get('git-url');
+  if (roleArg === Role.daemon && !gitUrl) throw new ConfigError('git-url', 'is required for capstan daemon');
+  const budget = Number(get('sync-garbage-collection-budget') ?? '0.25');
+  if (!(budget >= 0 && budget <= 1)) throw new ConfigError('sync-garbage-collection-budget', 'expected a number from 0 to 1');
 
   return Object.freeze({
     role: roleArg as Role,
@@ -151,5 +194,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitTimeoutMs: parseDuration('git-timeout', get('git-timeout') ?? '20s'),
     gitDefaultRef: get('git-default-ref') ?? 'master',
     updateChartDeps: parseBool('update-chart-deps', get('update-chart-deps') ?? 'true'),
+    sync: Object.freeze({
+      gitUrl,
+      gitBranch: get('git-branch') ?? 'master',
+      gitPaths: Object.freeze(list('git-path')),
+      syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),
+      garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
+      garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
+      gcBudgetRatio: budget,
+      defaultNamespace: get('k8s-default-namespace') ?? 'default',
+      cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
+    }),
   });
 }

@@ -14,6 +14,8 @@ import type { ReleaseJob } from './helm/queue/release-job.ts';
 import { execHelmRunner } from './helm/runner.ts';
 import { startReleaseWorker } from './helm/worker.ts';
 import { loadKubeConfig, realKubeClient } from './kube/real-client.ts';
+import { realSyncCluster } from './kube/sync-cluster.ts';
+import { startSyncDaemon } from './sync/daemon.ts';
 import { redisOptions } from './redis-connection.ts';
 
 // The only composition root: builds Config, logger and the real ports, starts the roles asked for, and stops
@@ -35,6 +37,22 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
   const stops: Stop[] = [];
   const routes: Route[] = [];
   let ready = true;
+  if (config.role === 'daemon' || (config.role === 'run' && config.sync.gitUrl)) {
+    const daemonLog = log.child({ component: 'daemon' });
+    const cluster = realSyncCluster(kc, {
+      onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
+    });
+    const daemon = startSyncDaemon({
+      sync: config.sync, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs,
+      onRecord: (r) => {
+        metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
+        metrics.syncManifests.set({ success: 'true' }, r.applied.length + r.unchanged.length);
+        metrics.syncManifests.set({ success: 'false' }, r.failed.length + r.loadErrors.length);
+      },
+      onFailure: () => metrics.syncFailures.inc(),
+    });
+    stops.push(() => daemon.stop());
+  }
   if (config.role === 'operator' || config.role === 'run') {
     const queue = new Queue<ReleaseJob>(config.queueName, { connection });
     const operator = startReleaseOperator({

@@ -41,7 +41,21 @@ describe('loadConfig', () => {
     assert.equal(d.chartsSyncIntervalMs, 180_000);
   });
 
+  it('reads fluxd\'s daemon flags, booleans written as --flag, --flag=true or --flag=false', () => {
+    const c = loadConfig(['daemon', '--git-url', 'ssh://git@example.com/repo', '--git-path', 'a,b', '--git-path=c',
+      '--sync-garbage-collection', '--sync-garbage-collection-dry=false', '--sync-interval', '1m'], {});
+    assert.equal(c.sync.gitUrl, 'ssh://git@example.com/repo');
+    assert.deepEqual(c.sync.gitPaths, ['a', 'b', 'c']);
+    assert.equal(c.sync.garbageCollection, true);
+    assert.equal(c.sync.garbageCollectionDry, false);
+    assert.equal(c.sync.gitBranch, 'master');
+    assert.equal(c.sync.syncIntervalMs, 60_000);
+    assert.equal(c.helmBinary, '', 'the daemon runs no helm and needs none');
+  });
+
   const bad: Array<[string, string[], string]> = [
+    ['a daemon without --git-url', ['daemon'], 'git-url'],
+    ['a boolean flag with a value other than true/false', ['daemon', '--git-url', 'x', '--sync-garbage-collection=maybe'], 'sync-garbage-collection'],
     ['a bad duration', ['operator', '--charts-sync-interval', '3 minutes'], 'charts-sync-interval'],
     ['an unknown role', ['fly'], 'role'],
     ['an unknown flag', ['worker', '--colour', 'x'], 'colour'],

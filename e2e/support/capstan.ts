@@ -18,7 +18,7 @@ export interface CapstanProcess {
 }
 
 export async function startCapstan(opts: {
-  role: 'run' | 'operator' | 'worker'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
+  role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
 }): Promise<CapstanProcess> {
   const port = await freePort();
   const proc = execa(BIN, [

@@ -16,6 +16,12 @@ export function createMetrics() {
     enqueued: new Counter({ name: 'capstan_release_enqueued_total', help: 'Release jobs enqueued, by reason', labelNames: ['reason'], registers: [registry] }),
     watchRestarts: new Counter({ name: 'capstan_watch_restarts_total', help: 'Watches restarted after an error, by resource', labelNames: ['resource'], registers: [registry] }),
     gitPolls: new Counter({ name: 'capstan_git_chart_polls_total', help: 'ls-remote polls of Git chart sources, by result', labelNames: ['result'], registers: [registry] }),
+    syncDuration: new Histogram({
+      name: 'flux_daemon_sync_duration_seconds', help: 'Duration of a Git sync, by whether every object applied',
+      labelNames: ['success'], buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry],
+    }),
+    syncManifests: new Gauge({ name: 'flux_daemon_sync_manifests', help: 'Objects in the last sync, by outcome', labelNames: ['success'], registers: [registry] }),
+    syncFailures: new Counter({ name: 'capstan_sync_cycle_failures_total', help: 'Sync cycles that could not read Git or list the cluster', registers: [registry] }),
     queueLength: new Gauge({ name: 'flux_helm_operator_release_queue_length_count', help: 'Release jobs waiting or delayed', registers: [registry] }),
   };
 }

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { type CapstanProcess, startCapstan } from './support/capstan.ts';
+import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
+import { git, type GitServer, startGitServer } from './support/git-server.ts';
+
+describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git branch', () => {
+  const kc = kubeConfig();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  let ns = '';
+  let dropNamespace = async (): Promise<void> => {};
+  let server: GitServer;
+  let work = '';
+  let daemon: CapstanProcess;
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  from: git\n`;
+  const push = async (message: string) => {
+    await git(work, 'add', '-A');
+    await git(work, 'commit', '-m', message);
+    await git(work, 'push', 'origin', 'HEAD:main');
+  };
+  const exists = async (name: string) => core.readNamespacedConfigMap({ name, namespace: ns }).then(() => true, () => false);
+
+  before(async () => {
+    [ns, dropNamespace] = await freshNamespace(kc, 'daemon');
+    server = await startGitServer();
+    const url = await server.createRepo('config');
+    work = await server.clone(url, 'work');
+    for (let i = 0; i < 6; i++) writeFileSync(join(work, `cm${i}.yaml`), cm(`c${i}`));
+    writeFileSync(join(work, 'README.md'), 'not a manifest\n');
+    await push('Six ConfigMaps');
+    daemon = await startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), args: [
+      '--git-url', url, '--git-branch', 'main', '--sync-interval', '1s', '--sync-garbage-collection',
+      '--k8s-default-namespace', ns, '--git-timeout', '5s',
+    ] });
+  });
+  after(async () => {
+    await daemon?.stop();
+    await server?.close().catch(() => undefined);
+    await dropNamespace();
+  });
+
+  it('applies the branch, then garbage-collects a file removed from Git', async () => {
+    await eventually('the six ConfigMaps', async () => ((await Promise.all([0, 1, 2, 3, 4, 5].map((i) => exists(`c${i}`)))).every(Boolean) || undefined), 30_000);
+    const cm0 = await core.readNamespacedConfigMap({ name: 'c0', namespace: ns });
+    assert.match(cm0.metadata?.labels?.['fluxcd.io/sync-gc-mark'] ?? '', /^sha256\./);
+    assert.ok(cm0.metadata?.annotations?.['fluxcd.io/sync-checksum']);
+    rmSync(join(work, 'cm5.yaml'));
+    await push('Remove c5');
+    await eventually('c5 to be garbage-collected', async () => (!(await exists('c5')) || undefined), 30_000);
+    assert.ok(await exists('c4'));
+    assert.ok((await daemon.metric('flux_daemon_sync_duration_seconds_count', { success: 'true' })) >= 2);
+  });
+
+  it('deletes nothing while Git is unreachable', async () => {
+    await server.close();
+    const failures = await daemon.metric('capstan_sync_cycle_failures_total');
+    await eventually('a failed sync cycle', async () => ((await daemon.metric('capstan_sync_cycle_failures_total')) > failures || undefined), 30_000);
+    for (let i = 0; i < 5; i++) assert.ok(await exists(`c${i}`), `c${i} was deleted while Git was unreachable`);
+  });
+});

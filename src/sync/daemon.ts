@@ -1,0 +1,90 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { SyncConfig } from '../config.ts';
+import { exportTree, fetchMirror, resolveRef } from '../git/mirror.ts';
+import { redact } from '../helm/helm-error.ts';
+import { fluxSyncSetName } from './checksum.ts';
+import type { SyncCluster } from './cluster.ts';
+import { syncSource, type SyncRecord } from './sync-source.ts';
+
+// The sync loop's ports and observers; the first retry after a failed cycle waits `retryBaseMs` (default 10 s),
+// doubling up to the sync interval.
+export interface DaemonOptions {
+  sync: SyncConfig;
+  cluster: SyncCluster;
+  log: Logger;
+  gitTimeoutMs: number;
+  retryBaseMs?: number;
+  onRecord?: (record: SyncRecord) => void;
+  onFailure?: (err: Error) => void;
+}
+
+export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): SyncRecord | undefined }
+
+// `capstan daemon` for one repository: every sync interval (or on syncNow) fetch the branch, check its head out,
+// and sync it. When Git cannot be read nothing is applied or deleted, and the cycle is retried with backoff.
+// GC marks use fluxd's sync-set name, so objects fluxd synced from the same repo are recognised as this source's.
+export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
+  const { sync } = opts;
+  const url = sync.gitUrl ?? '';
+  const sourceId = fluxSyncSetName({ safeUrl: redact(url, []), branch: sync.gitBranch, paths: sync.gitPaths });
+  let lastRecord: SyncRecord | undefined;
+  let lastSynced: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let failures = 0;
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(() => void cycle(), ms);
+  };
+  const cycle = async (): Promise<void> => {
+    if (running) return running;
+    running = (async () => {
+      try {
+        const record = await syncOnce();
+        lastRecord = record;
+        if (record.complete) lastSynced = record.revision;
+        failures = 0;
+        opts.onRecord?.(record);
+        opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
+          failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
+          gcRefused: record.gcRefused, ms: Math.round(record.durationMs) }, 'synced');
+        schedule(sync.syncIntervalMs);
+      } catch (err) {
+        failures++;
+        const delay = Math.min(sync.syncIntervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
+        opts.onFailure?.(err as Error);
+        opts.log.warn({ err: redact((err as Error).message, []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
+        schedule(delay);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  const syncOnce = async (): Promise<SyncRecord> => {
+    const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs });
+    const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
+    if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
+    const trees = join(sync.cacheDir, 'trees');
+    const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
+    const record = await syncSource({
+      id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace,
+      gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
+    }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced });
+    for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
+    return record;
+  };
+  schedule(0);
+  return {
+    syncNow: () => schedule(0),
+    last: () => lastRecord,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
