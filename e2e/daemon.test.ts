@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -6,6 +7,8 @@ import * as k8s from '@kubernetes/client-node';
 import { type CapstanProcess, startCapstan } from './support/capstan.ts';
 import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
 import { git, type GitServer, startGitServer } from './support/git-server.ts';
+
+const SECRET = 'webhook-s3cret';
 
 describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git branch', () => {
   const kc = kubeConfig();
@@ -21,6 +24,7 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     await git(work, 'commit', '-m', message);
     await git(work, 'push', 'origin', 'HEAD:main');
   };
+  const notify = async () => assert.equal((await fetch(`${daemon.url}/api/flux/v11/notify`, { method: 'POST', body: '{}' })).status, 202);
   const exists = async (name: string) => core.readNamespacedConfigMap({ name, namespace: ns }).then(() => true, () => false);
 
   before(async () => {
@@ -32,7 +36,8 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     writeFileSync(join(work, 'README.md'), 'not a manifest\n');
     await push('Six ConfigMaps');
     daemon = await startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), args: [
-      '--git-url', url, '--git-branch', 'main', '--sync-interval', '1s', '--sync-garbage-collection',
+      // no periodic sync during the test: every sync after the first is started by a trigger
+      '--git-url', url, '--git-branch', 'main', '--sync-interval', '1h', '--sync-garbage-collection', '--webhook-secret', SECRET,
       '--k8s-default-namespace', ns, '--git-timeout', '5s',
     ] });
   });
@@ -49,14 +54,28 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     assert.ok(cm0.metadata?.annotations?.['fluxcd.io/sync-checksum']);
     rmSync(join(work, 'cm5.yaml'));
     await push('Remove c5');
+    await notify();
     await eventually('c5 to be garbage-collected', async () => (!(await exists('c5')) || undefined), 30_000);
     assert.ok(await exists('c4'));
     assert.ok((await daemon.metric('flux_daemon_sync_duration_seconds_count', { success: 'true' })) >= 2);
   });
 
+  it('syncs on a signed push webhook, and refuses an unsigned one', async () => {
+    writeFileSync(join(work, 'hooked.yaml'), cm('hooked'));
+    await push('Add hooked');
+    const payload = JSON.stringify({ ref: 'refs/heads/main' });
+    const unsigned = await fetch(`${daemon.url}/hooks/git`, { method: 'POST', body: payload, headers: { 'X-Hub-Signature-256': 'sha256=00' } });
+    assert.equal(unsigned.status, 401);
+    const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+    const hook = await fetch(`${daemon.url}/hooks/git`, { method: 'POST', body: payload, headers: { 'X-Hub-Signature-256': signature, 'X-GitHub-Event': 'push' } });
+    assert.equal(hook.status, 202);
+    await eventually('the pushed ConfigMap', async () => (await exists('hooked')) || undefined, 30_000);
+  });
+
   it('deletes nothing while Git is unreachable', async () => {
     await server.close();
     const failures = await daemon.metric('capstan_sync_cycle_failures_total');
+    await notify();
     await eventually('a failed sync cycle', async () => ((await daemon.metric('capstan_sync_cycle_failures_total')) > failures || undefined), 30_000);
     for (let i = 0; i < 5; i++) assert.ok(await exists(`c${i}`), `c${i} was deleted while Git was unreachable`);
   });

@@ -53,6 +53,7 @@ export interface SyncConfig {
   readonly gcBudgetRatio: number;
   readonly defaultNamespace: string;
   readonly cacheDir: string;
+  readonly webhookSecret: string | undefined;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -82,6 +83,7 @@ const FLAGS = {
   'sync-garbage-collection': { type: 'boolean' }, // daemon: delete objects removed from Git, default false (fluxd)
   'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
   'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
+  'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
   'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
@@ -203,6 +205,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
       gcBudgetRatio: budget,
       defaultNamespace: get('k8s-default-namespace') ?? 'default',
+      webhookSecret: get('webhook-secret'),
       cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
     }),
   });

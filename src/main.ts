@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { dashboardRoute } from './api/dashboard.ts';
 import { startHttpServer, type Route } from './api/http-server.ts';
+import { syncTriggerRoutes } from './api/sync-triggers.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { gitChartSource } from './helm/chart/git-source.ts';
@@ -51,6 +52,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       },
       onFailure: () => metrics.syncFailures.inc(),
     });
+    routes.push(syncTriggerRoutes(() => daemon.syncNow(), config.sync.webhookSecret));
     stops.push(() => daemon.stop());
   }
   if (config.role === 'operator' || config.role === 'run') {

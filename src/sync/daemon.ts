@@ -39,8 +39,12 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     clearTimeout(timer);
     if (!stopped) timer = setTimeout(() => void cycle(), ms);
   };
+  let again = false; // a trigger that arrived mid-cycle: run once more right after, so no push is missed
   const cycle = async (): Promise<void> => {
-    if (running) return running;
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
       try {
         const record = await syncOnce();
@@ -51,7 +55,8 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
         opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
           failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
           gcRefused: record.gcRefused, ms: Math.round(record.durationMs) }, 'synced');
-        schedule(sync.syncIntervalMs);
+        schedule(again ? 0 : sync.syncIntervalMs);
+        again = false;
       } catch (err) {
         failures++;
         const delay = Math.min(sync.syncIntervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
@@ -79,7 +84,10 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   };
   schedule(0);
   return {
-    syncNow: () => schedule(0),
+    syncNow: () => {
+      if (running) again = true;
+      else schedule(0);
+    },
     last: () => lastRecord,
     async stop() {
       stopped = true;
