@@ -24,6 +24,15 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     await git(work, 'commit', '-m', message);
     await git(work, 'push', 'origin', 'HEAD:main');
   };
+  let repoUrl = '';
+  const startDaemon = () => startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), args: [
+    // no periodic sync during the test: every sync after the first is started by a trigger
+    '--git-url', repoUrl, '--git-branch', 'main', '--sync-interval', '1h', '--sync-garbage-collection', '--webhook-secret', SECRET,
+    '--k8s-default-namespace', ns, '--git-timeout', '5s',
+  ] });
+  const syncs = () => daemon.metric('flux_daemon_sync_duration_seconds_count');
+  const head = async () => git(work, 'rev-parse', 'HEAD').then((r) => r.stdout);
+  const tag = async () => (await git(work, 'ls-remote', 'origin', 'refs/tags/flux-sync')).stdout.split('\t')[0];
   const notify = async () => assert.equal((await fetch(`${daemon.url}/api/flux/v11/notify`, { method: 'POST', body: '{}' })).status, 202);
   const exists = async (name: string) => core.readNamespacedConfigMap({ name, namespace: ns }).then(() => true, () => false);
 
@@ -35,11 +44,8 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     for (let i = 0; i < 6; i++) writeFileSync(join(work, `cm${i}.yaml`), cm(`c${i}`));
     writeFileSync(join(work, 'README.md'), 'not a manifest\n');
     await push('Six ConfigMaps');
-    daemon = await startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), args: [
-      // no periodic sync during the test: every sync after the first is started by a trigger
-      '--git-url', url, '--git-branch', 'main', '--sync-interval', '1h', '--sync-garbage-collection', '--webhook-secret', SECRET,
-      '--k8s-default-namespace', ns, '--git-timeout', '5s',
-    ] });
+    repoUrl = url;
+    daemon = await startDaemon();
   });
   after(async () => {
     await daemon?.stop();
@@ -58,6 +64,29 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
     await eventually('c5 to be garbage-collected', async () => (!(await exists('c5')) || undefined), 30_000);
     assert.ok(await exists('c4'));
     assert.ok((await daemon.metric('flux_daemon_sync_duration_seconds_count', { success: 'true' })) >= 2);
+  });
+
+  it('moves the flux-sync tag to each fully synced commit, and a restarted daemon applies nothing', async () => {
+    await eventually('flux-sync at the head', async () => ((await tag()) === (await head()) || undefined), 30_000);
+    await daemon.stop();
+    daemon = await startDaemon();
+    await eventually('the first sync after the restart', async () => ((await syncs()) >= 1 || undefined), 30_000);
+    assert.equal(await daemon.metric('capstan_sync_applied_total'), 0);
+  });
+
+  it('leaves the tag where it was when a file does not load', async () => {
+    const before = await tag();
+    writeFileSync(join(work, 'broken.yaml'), 'kind: [\n');
+    await push('Break a file');
+    const count = await syncs();
+    await notify();
+    await eventually('a sync of the broken revision', async () => ((await syncs()) > count || undefined), 30_000);
+    assert.equal(await tag(), before);
+    assert.equal(await daemon.metric('flux_daemon_sync_duration_seconds_count', { success: 'false' }), 1);
+    rmSync(join(work, 'broken.yaml'));
+    await push('Fix it');
+    await notify();
+    await eventually('flux-sync at the fixed head', async () => ((await tag()) === (await head()) || undefined), 30_000);
   });
 
   it('syncs on a signed push webhook, and refuses an unsigned one', async () => {

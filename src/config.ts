@@ -54,6 +54,8 @@ export interface SyncConfig {
   readonly defaultNamespace: string;
   readonly cacheDir: string;
   readonly webhookSecret: string | undefined;
+  readonly syncTag: string;
+  readonly readonly: boolean;
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -83,6 +85,8 @@ const FLAGS = {
   'sync-garbage-collection': { type: 'boolean' }, // daemon: delete objects removed from Git, default false (fluxd)
   'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
   'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
+  'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
+  'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
   'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
@@ -206,6 +210,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       gcBudgetRatio: budget,
       defaultNamespace: get('k8s-default-namespace') ?? 'default',
       webhookSecret: get('webhook-secret'),
+      syncTag: get('git-sync-tag') ?? 'flux-sync',
+      readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
       cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
     }),
   });

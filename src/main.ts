@@ -47,6 +47,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       sync: config.sync, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs,
       onRecord: (r) => {
         metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
+        metrics.syncApplied.inc(r.applied.length);
         metrics.syncManifests.set({ success: 'true' }, r.applied.length + r.unchanged.length);
         metrics.syncManifests.set({ success: 'false' }, r.failed.length + r.loadErrors.length);
       },

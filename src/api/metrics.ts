@@ -21,6 +21,7 @@ export function createMetrics() {
       labelNames: ['success'], buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry],
     }),
     syncManifests: new Gauge({ name: 'flux_daemon_sync_manifests', help: 'Objects in the last sync, by outcome', labelNames: ['success'], registers: [registry] }),
+    syncApplied: new Counter({ name: 'capstan_sync_applied_total', help: 'Objects server-side applied by Git sync', registers: [registry] }),
     syncFailures: new Counter({ name: 'capstan_sync_cycle_failures_total', help: 'Sync cycles that could not read Git or list the cluster', registers: [registry] }),
     queueLength: new Gauge({ name: 'flux_helm_operator_release_queue_length_count', help: 'Release jobs waiting or delayed', registers: [registry] }),
   };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SyncConfig } from '../config.ts';
 import { exportTree, fetchMirror, resolveRef } from '../git/mirror.ts';
+import { moveSyncTag, syncTagCommit } from '../git/sync-tag.ts';
 import { redact } from '../helm/helm-error.ts';
 import { fluxSyncSetName } from './checksum.ts';
 import type { SyncCluster } from './cluster.ts';
@@ -31,6 +32,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const sourceId = fluxSyncSetName({ safeUrl: redact(url, []), branch: sync.gitBranch, paths: sync.gitPaths });
   let lastRecord: SyncRecord | undefined;
   let lastSynced: string | undefined;
+  let tagRead = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -73,6 +75,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
     if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
+    if (!tagRead) {
+      // after a restart, the sync tag says which revision was fully applied: its unchanged objects are skipped
+      lastSynced = await syncTagCommit(dir, sync.syncTag, { timeoutMs: opts.gitTimeoutMs });
+      tagRead = true;
+    }
     const trees = join(sync.cacheDir, 'trees');
     const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
     const record = await syncSource({
@@ -80,7 +87,17 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
     }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
+    if (record.complete && !sync.readonly && (await syncTagCommit(dir, sync.syncTag)) !== sha) await advanceTag(dir, sha);
     return record;
+  };
+  // Moves the sync tag only after a complete sync; a push that fails (read-only deploy key) is logged, and the
+  // tag is then kept in memory only.
+  const advanceTag = async (dir: string, sha: string): Promise<void> => {
+    try {
+      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs });
+    } catch (err) {
+      opts.log.warn({ tag: sync.syncTag, err: (err as Error).message }, 'cannot push the sync tag (use --git-readonly for a read-only repository)');
+    }
   };
   schedule(0);
   return {
