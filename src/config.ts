@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.ts';
 import { locateHelm } from './helm/binary.ts';
+import type { GitAuth } from './git/run-git.ts';
 import { DEFAULT_RELEASE_QUEUE } from './helm/queue/release-job.ts';
+import { readSourcesFile } from './sync/sources-file.ts';
 
 // The roles of the one `capstan` executable (see DESIGN.md, Processes).
 export const Role = {
@@ -39,12 +41,15 @@ export interface Config {
   readonly gitTimeoutMs: number;
   readonly gitDefaultRef: string;
   readonly updateChartDeps: boolean;
-  readonly sync: SyncConfig;
+  readonly sync: SyncConfig; // the flags' source (--git-url), and the defaults of --config entries
+  readonly syncSources: readonly SyncConfig[]; // what the daemon syncs: --config's sources, else --git-url's
 }
 
 // `capstan daemon`: fluxd's flags for one Git source.
 export interface SyncConfig {
+  readonly name: string;
   readonly gitUrl: string | undefined;
+  readonly auth?: GitAuth;
   readonly gitBranch: string;
   readonly gitPaths: readonly string[];
   readonly syncIntervalMs: number;
@@ -85,6 +90,7 @@ const FLAGS = {
   'sync-garbage-collection': { type: 'boolean' }, // daemon: delete objects removed from Git, default false (fluxd)
   'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
   'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
+  config: { type: 'string' }, // daemon: a YAML file listing several repositories (see sync/sources-file.ts)
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
@@ -175,9 +181,26 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const helmBinary = needsHelm ? locateHelm(get('helm-binary'), env) : '';
   if (helmBinary === undefined) throw new ConfigError('helm-binary', 'no helm found: run helm-bin/build.sh or set --helm-binary');
   const gitUrl = get('git-url');
-  if (roleArg === Role.daemon && !gitUrl) throw new ConfigError('git-url', 'is required for capstan daemon');
+  const configFile = get('config');
+  if (roleArg === Role.daemon && !gitUrl && !configFile) throw new ConfigError('git-url', 'is required for capstan daemon (or --config)');
   const budget = Number(get('sync-garbage-collection-budget') ?? '0.25');
   if (!(budget >= 0 && budget <= 1)) throw new ConfigError('sync-garbage-collection-budget', 'expected a number from 0 to 1');
+
+  const flagSource: SyncConfig = Object.freeze({
+    name: 'default',
+    gitUrl,
+    gitBranch: get('git-branch') ?? 'master',
+    gitPaths: Object.freeze(list('git-path')),
+    syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),
+    garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
+    garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
+    gcBudgetRatio: budget,
+    defaultNamespace: get('k8s-default-namespace') ?? 'default',
+    webhookSecret: get('webhook-secret'),
+    syncTag: get('git-sync-tag') ?? 'flux-sync',
+    readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
+    cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
+  });
 
   return Object.freeze({
     role: roleArg as Role,
@@ -200,19 +223,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitTimeoutMs: parseDuration('git-timeout', get('git-timeout') ?? '20s'),
     gitDefaultRef: get('git-default-ref') ?? 'master',
     updateChartDeps: parseBool('update-chart-deps', get('update-chart-deps') ?? 'true'),
-    sync: Object.freeze({
-      gitUrl,
-      gitBranch: get('git-branch') ?? 'master',
-      gitPaths: Object.freeze(list('git-path')),
-      syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),
-      garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
-      garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
-      gcBudgetRatio: budget,
-      defaultNamespace: get('k8s-default-namespace') ?? 'default',
-      webhookSecret: get('webhook-secret'),
-      syncTag: get('git-sync-tag') ?? 'flux-sync',
-      readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
-      cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
-    }),
+    sync: flagSource,
+    syncSources: Object.freeze(configFile ? readSourcesFile(configFile).map((e) => Object.freeze({
+      ...flagSource, ...e, cacheDir: join(flagSource.cacheDir, e.name),
+      gitBranch: e.gitBranch ?? flagSource.gitBranch, gitPaths: Object.freeze(e.gitPaths ?? flagSource.gitPaths),
+    })) : gitUrl ? [flagSource] : []),
   });
 }

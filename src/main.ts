@@ -38,23 +38,25 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
   const stops: Stop[] = [];
   const routes: Route[] = [];
   let ready = true;
-  if (config.role === 'daemon' || (config.role === 'run' && config.sync.gitUrl)) {
-    const daemonLog = log.child({ component: 'daemon' });
-    const cluster = realSyncCluster(kc, {
-      onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
+  if (config.role === 'daemon' || (config.role === 'run' && config.syncSources.length > 0)) {
+    const daemons = config.syncSources.map((source) => {
+      const daemonLog = log.child({ component: 'daemon', source: source.name });
+      const cluster = realSyncCluster(kc, {
+        onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
+      });
+      return startSyncDaemon({
+        sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs,
+        onRecord: (r) => {
+          metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
+          metrics.syncApplied.inc(r.applied.length);
+          metrics.syncManifests.set({ success: 'true' }, r.applied.length + r.unchanged.length);
+          metrics.syncManifests.set({ success: 'false' }, r.failed.length + r.loadErrors.length);
+        },
+        onFailure: () => metrics.syncFailures.inc(),
+      });
     });
-    const daemon = startSyncDaemon({
-      sync: config.sync, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs,
-      onRecord: (r) => {
-        metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
-        metrics.syncApplied.inc(r.applied.length);
-        metrics.syncManifests.set({ success: 'true' }, r.applied.length + r.unchanged.length);
-        metrics.syncManifests.set({ success: 'false' }, r.failed.length + r.loadErrors.length);
-      },
-      onFailure: () => metrics.syncFailures.inc(),
-    });
-    routes.push(syncTriggerRoutes(() => daemon.syncNow(), config.sync.webhookSecret));
-    stops.push(() => daemon.stop());
+    routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
+    stops.push(async () => { await Promise.all(daemons.map((d) => d.stop())); });
   }
   if (config.role === 'operator' || config.role === 'run') {
     const queue = new Queue<ReleaseJob>(config.queueName, { connection });

@@ -63,7 +63,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
         failures++;
         const delay = Math.min(sync.syncIntervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
         opts.onFailure?.(err as Error);
-        opts.log.warn({ err: redact((err as Error).message, []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
+        opts.log.warn({ err: redact((err as Error).message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
         schedule(delay);
       } finally {
         running = undefined;
@@ -72,7 +72,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     return running;
   };
   const syncOnce = async (): Promise<SyncRecord> => {
-    const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs });
+    const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
     if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
     if (!tagRead) {
@@ -94,7 +94,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   // tag is then kept in memory only.
   const advanceTag = async (dir: string, sha: string): Promise<void> => {
     try {
-      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs });
+      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
     } catch (err) {
       opts.log.warn({ tag: sync.syncTag, err: (err as Error).message }, 'cannot push the sync tag (use --git-readonly for a read-only repository)');
     }
