@@ -68,6 +68,9 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
 
   it('moves the flux-sync tag to each fully synced commit, and a restarted daemon applies nothing', async () => {
     await eventually('flux-sync at the head', async () => ((await tag()) === (await head()) || undefined), 30_000);
+    const api = (await (await fetch(`${daemon.url}/api/capstan/v1/sync`)).json()) as { sources: Array<{ source: string; record: { revision: string; complete: boolean; deleted: string[] } }> };
+    assert.equal(api.sources[0]?.record.revision, await head());
+    assert.equal(api.sources[0]?.record.complete, true);
     await daemon.stop();
     daemon = await startDaemon();
     await eventually('the first sync after the restart', async () => ((await syncs()) >= 1 || undefined), 30_000);

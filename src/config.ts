@@ -48,6 +48,7 @@ export interface Config {
 // `capstan daemon`: fluxd's flags for one Git source.
 export interface SyncConfig {
   readonly name: string;
+  readonly gitPollIntervalMs: number;
   readonly gitUrl: string | undefined;
   readonly auth?: GitAuth;
   readonly gitBranch: string;
@@ -61,6 +62,7 @@ export interface SyncConfig {
   readonly webhookSecret: string | undefined;
   readonly syncTag: string;
   readonly readonly: boolean;
+  readonly allowNamespaces: readonly string[];
 }
 
 // Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
@@ -78,7 +80,7 @@ const FLAGS = {
   debounce: { type: 'string' }, // operator: delay that coalesces bursts of changes, default 1s
   'retry-backoff': { type: 'string' }, // worker: first retry delay of a failed release, doubling to 10m, default 10s
   'chart-cache-dir': { type: 'string' }, // worker: downloaded charts by digest, default $TMPDIR/capstan-charts
-  'git-poll-interval': { type: 'string' }, // operator: polling of Git chart sources, default 5m
+  'git-poll-interval': { type: 'string' }, // daemon: fetch of the repo; operator: poll of Git chart sources; default 5m
   'git-timeout': { type: 'string' }, // operator+worker: one git command, default 20s
   'git-default-ref': { type: 'string' }, // chart.ref when unset, default master (as the Helm Operator)
   'update-chart-deps': { type: 'string' }, // worker: `helm dependency build` for Git charts, default true
@@ -94,6 +96,7 @@ const FLAGS = {
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
+  'k8s-allow-namespace': { type: 'string', multiple: true }, // daemon: only sync these namespaces (repeatable)
   'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
 } as const;
@@ -192,6 +195,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitBranch: get('git-branch') ?? 'master',
     gitPaths: Object.freeze(list('git-path')),
     syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),
+    gitPollIntervalMs: parseDuration('git-poll-interval', get('git-poll-interval') ?? '5m'),
     garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
     garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
     gcBudgetRatio: budget,
@@ -199,6 +203,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     webhookSecret: get('webhook-secret'),
     syncTag: get('git-sync-tag') ?? 'flux-sync',
     readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
+    allowNamespaces: Object.freeze(list('k8s-allow-namespace')),
     cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
   });
 

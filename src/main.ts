@@ -5,7 +5,9 @@ import { pino, type Logger } from 'pino';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { dashboardRoute } from './api/dashboard.ts';
 import { startHttpServer, type Route } from './api/http-server.ts';
+import { syncRecordsRoute } from './api/sync-records.ts';
 import { syncTriggerRoutes } from './api/sync-triggers.ts';
+import { redact } from './helm/helm-error.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { gitChartSource } from './helm/chart/git-source.ts';
@@ -56,6 +58,9 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       });
     });
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
+    routes.push(syncRecordsRoute(() => config.syncSources.map((s, i) => ({
+      source: s.name, url: redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []), record: daemons[i]?.last(),
+    }))));
     stops.push(async () => { await Promise.all(daemons.map((d) => d.stop())); });
   }
   if (config.role === 'operator' || config.role === 'run') {

@@ -31,6 +31,9 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const url = sync.gitUrl ?? '';
   const sourceId = fluxSyncSetName({ safeUrl: redact(url, []), branch: sync.gitBranch, paths: sync.gitPaths });
   let lastRecord: SyncRecord | undefined;
+  let lastSyncAt = 0;
+  let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
+  const every = Math.min(sync.gitPollIntervalMs, sync.syncIntervalMs);
   let lastSynced: string | undefined;
   let tagRead = false;
   let timer: NodeJS.Timeout | undefined;
@@ -50,6 +53,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     running = (async () => {
       try {
         const record = await syncOnce();
+        if (record === lastRecord) {
+          schedule(again ? 0 : every);
+          again = false;
+          return;
+        }
         lastRecord = record;
         if (record.complete) lastSynced = record.revision;
         failures = 0;
@@ -57,11 +65,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
         opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
           failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
           gcRefused: record.gcRefused, ms: Math.round(record.durationMs) }, 'synced');
-        schedule(again ? 0 : sync.syncIntervalMs);
+        schedule(again ? 0 : every);
         again = false;
       } catch (err) {
         failures++;
-        const delay = Math.min(sync.syncIntervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
+        const delay = Math.min(every, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
         opts.onFailure?.(err as Error);
         opts.log.warn({ err: redact((err as Error).message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
         schedule(delay);
@@ -75,6 +83,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
     if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
+    // fetched every --git-poll-interval; applied when the head moved, when triggered, or every --sync-interval
+    const due = forced || sha !== lastRecord?.revision || Date.now() - lastSyncAt >= sync.syncIntervalMs;
+    if (!due && lastRecord) return lastRecord;
+    forced = false;
+    lastSyncAt = Date.now();
     if (!tagRead) {
       // after a restart, the sync tag says which revision was fully applied: its unchanged objects are skipped
       lastSynced = await syncTagCommit(dir, sync.syncTag, { timeoutMs: opts.gitTimeoutMs });
@@ -85,6 +98,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     const record = await syncSource({
       id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace,
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
+      allowNamespaces: sync.allowNamespaces,
     }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
     if (record.complete && !sync.readonly && (await syncTagCommit(dir, sync.syncTag)) !== sha) await advanceTag(dir, sha);
@@ -102,6 +116,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   schedule(0);
   return {
     syncNow: () => {
+      forced = true;
       if (running) again = true;
       else schedule(0);
     },

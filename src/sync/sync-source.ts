@@ -15,6 +15,9 @@ export interface SyncSource {
   paths: readonly string[]; // --git-path, relative to root; empty = everything
   defaultNamespace: string; // --k8s-default-namespace
   gc: { enabled: boolean; dryRun: boolean; budgetRatio?: number };
+  // --k8s-allow-namespace: when set, only objects in these namespaces are applied or collected; cluster-scoped
+  // objects and other namespaces are reported as out of scope, as fluxd did.
+  allowNamespaces?: readonly string[];
 }
 
 // What one sync did, for the API, metrics and logs.
@@ -23,6 +26,7 @@ export interface SyncRecord {
   applied: string[];
   unchanged: string[];
   ignored: string[];
+  outOfScope: string[];
   failed: Array<{ id: string; message: string }>;
   loadErrors: LoadError[];
   deleted: string[];
@@ -39,14 +43,20 @@ const CRD_WAIT_MS = 60_000;
 // matches when the revision is the one synced before, then garbage-collect only after a complete plan.
 export async function syncSource(source: SyncSource, revision: string, deps: { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string; signal?: AbortSignal }): Promise<SyncRecord> {
   const started = performance.now();
-  const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
+  const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
   const read = await readManifestFiles(source.root, source.paths);
   const loaded = loadManifests(read.files, { defaultNamespace: source.defaultNamespace });
   record.loadErrors = [...read.errors, ...loaded.errors];
-  const live = await deps.cluster.listLabelled(GC_MARK_LABEL);
+  const allowed = source.allowNamespaces?.length ? new Set(source.allowNamespaces) : undefined;
+  const inScope = (namespace: string | undefined) => !allowed || (namespace !== undefined && allowed.has(namespace));
+  const live = (await deps.cluster.listLabelled(GC_MARK_LABEL)).filter((o) => inScope(o.namespace));
   const liveById = new Map(live.map((o) => [o.id, o]));
   for (const m of orderForApply(loaded.manifests)) {
     const mid = id(m);
+    if (!inScope(m.namespace)) {
+      record.outOfScope.push(mid);
+      continue;
+    }
     const current = liveById.get(mid);
     if (ignorePolicy(metadataStrings(m.body, 'annotations'), current?.annotations) === IgnorePolicy.ignore) {
       record.ignored.push(mid);

@@ -113,6 +113,15 @@ describe('syncSource', () => {
     assert.equal(cluster.objects.size, 7);
   });
 
+  it('with --k8s-allow-namespace, applies and collects only in those namespaces', async () => {
+    const cluster = new FakeCluster();
+    const root = repo({ 'a.yaml': cm('a', 'team'), 'b.yaml': cm('b', 'other'), 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n' });
+    const r = await syncSource({ ...source(root), allowNamespaces: ['team'] }, 'rev1', { cluster, log });
+    assert.deepEqual(cluster.applies, ['team:configmap/a']);
+    assert.deepEqual(r.outOfScope.sort(), ['<cluster>:namespace/team', 'other:configmap/b']);
+    assert.ok(r.complete);
+  });
+
   it('honours fluxcd.io/ignore set on the live object', async () => {
     const cluster = new FakeCluster();
     const root = repo({ 'a.yaml': cm('a') });
