@@ -42,7 +42,8 @@ export interface Config {
   readonly gitDefaultRef: string;
   readonly updateChartDeps: boolean;
   readonly sync: SyncConfig; // the flags' source (--git-url), and the defaults of --config entries
-  readonly syncSources: readonly SyncConfig[]; // what the daemon syncs: --config's sources, else --git-url's
+  readonly syncSources: readonly SyncConfig[];
+  readonly leaderElectionNamespace: string; // what the daemon syncs: --config's sources, else --git-url's
 }
 
 // `capstan daemon`: fluxd's flags for one Git source.
@@ -96,6 +97,7 @@ const FLAGS = {
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
+  'leader-election-namespace': { type: 'string' }, // daemon: namespace of its Leases, default $POD_NAMESPACE or default
   'k8s-allow-namespace': { type: 'string', multiple: true }, // daemon: only sync these namespaces (repeatable)
   'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
   'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
@@ -229,6 +231,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitDefaultRef: get('git-default-ref') ?? 'master',
     updateChartDeps: parseBool('update-chart-deps', get('update-chart-deps') ?? 'true'),
     sync: flagSource,
+    leaderElectionNamespace: get('leader-election-namespace') ?? (env.POD_NAMESPACE || 'default'),
     syncSources: Object.freeze(configFile ? readSourcesFile(configFile).map((e) => Object.freeze({
       ...flagSource, ...e, cacheDir: join(flagSource.cacheDir, e.name),
       gitBranch: e.gitBranch ?? flagSource.gitBranch, gitPaths: Object.freeze(e.gitPaths ?? flagSource.gitPaths),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -17,8 +18,9 @@ import type { ReleaseJob } from './helm/queue/release-job.ts';
 import { execHelmRunner } from './helm/runner.ts';
 import { startReleaseWorker } from './helm/worker.ts';
 import { loadKubeConfig, realKubeClient } from './kube/real-client.ts';
+import { startLeaderLease, type LeaderLease } from './kube/leader-lease.ts';
 import { realSyncCluster } from './kube/sync-cluster.ts';
-import { startSyncDaemon } from './sync/daemon.ts';
+import { startSyncDaemon, type SyncDaemon } from './sync/daemon.ts';
 import { redisOptions } from './redis-connection.ts';
 
 // The only composition root: builds Config, logger and the real ports, starts the roles asked for, and stops
@@ -41,13 +43,21 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
   const routes: Route[] = [];
   let ready = true;
   if (config.role === 'daemon' || (config.role === 'run' && config.syncSources.length > 0)) {
+    const leases: LeaderLease[] = [];
     const daemons = config.syncSources.map((source) => {
       const daemonLog = log.child({ component: 'daemon', source: source.name });
       const cluster = realSyncCluster(kc, {
         onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
       });
-      return startSyncDaemon({
-        sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs,
+      const lease = startLeaderLease({
+        kc, namespace: config.leaderElectionNamespace, log: daemonLog,
+        name: `capstan-sync-${createHash('sha256').update(`${source.gitUrl}#${source.gitBranch}#${source.gitPaths.join(',')}`).digest('hex').slice(0, 12)}`,
+        onChange: (leader) => { if (leader) daemon?.syncNow(); },
+      });
+      leases.push(lease);
+      let daemon: SyncDaemon | undefined;
+      daemon = startSyncDaemon({
+        sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs, isLeader: () => lease.isLeader(),
         onRecord: (r) => {
           metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
           metrics.syncApplied.inc(r.applied.length);
@@ -56,12 +66,16 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
         },
         onFailure: () => metrics.syncFailures.inc(),
       });
+      return daemon;
     });
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
     routes.push(syncRecordsRoute(() => config.syncSources.map((s, i) => ({
       source: s.name, url: redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []), record: daemons[i]?.last(),
     }))));
-    stops.push(async () => { await Promise.all(daemons.map((d) => d.stop())); });
+    stops.push(async () => {
+      await Promise.all(daemons.map((d) => d.stop()));
+      await Promise.all(leases.map((l) => l.stop()));
+    });
   }
   if (config.role === 'operator' || config.role === 'run') {
     const queue = new Queue<ReleaseJob>(config.queueName, { connection });

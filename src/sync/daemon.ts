@@ -19,6 +19,8 @@ export interface DaemonOptions {
   retryBaseMs?: number;
   onRecord?: (record: SyncRecord) => void;
   onFailure?: (err: Error) => void;
+  // Leader election: cycles run only while this returns true (default: always).
+  isLeader?: () => boolean;
 }
 
 export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): SyncRecord | undefined }
@@ -50,8 +52,14 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       again = true;
       return running;
     }
-    running = (async () => {
+    const run = (async () => {
       try {
+        if (opts.isLeader && !opts.isLeader()) {
+          // another replica syncs this source; look again soon, and sync at once on becoming leader
+          forced = true;
+          schedule(2_000);
+          return;
+        }
         const record = await syncOnce();
         if (record === lastRecord) {
           schedule(again ? 0 : every);
@@ -73,11 +81,14 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
         opts.onFailure?.(err as Error);
         opts.log.warn({ err: redact((err as Error).message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
         schedule(delay);
-      } finally {
-        running = undefined;
       }
     })();
-    return running;
+    // cleared after the assignment: a cycle that ends without awaiting must not leave `running` set forever
+    running = run;
+    void run.finally(() => {
+      if (running === run) running = undefined;
+    });
+    return run;
   };
   const syncOnce = async (): Promise<SyncRecord> => {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
