@@ -9,9 +9,10 @@ step(){ echo "== $* ($(date +%T))" >&2; }
 
 # Debian packages the tests drive (Go and Node come with the machine; Node 24 comes from npm below).
 missing=()
-for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools; do
+for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools ssh-keygen:openssh-client; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the SSH transport tests run their own sshd on loopback
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -52,6 +52,7 @@ export interface SyncConfig {
   readonly gitPollIntervalMs: number;
   readonly gitUrl: string | undefined;
   readonly auth?: GitAuth;
+  readonly ssh?: { readonly keyFile: string; readonly knownHostsFile?: string };
   readonly gitBranch: string;
   readonly gitPaths: readonly string[];
   readonly syncIntervalMs: number;
@@ -94,6 +95,8 @@ const FLAGS = {
   'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
   'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
   config: { type: 'string' }, // daemon: a YAML file listing several repositories (see sync/sources-file.ts)
+  'git-ssh-key': { type: 'string' }, // daemon: private key (deploy key) for ssh URLs, default ssh's own
+  'git-ssh-known-hosts': { type: 'string' }, // daemon: known_hosts for ssh; unset = trust on first use
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
@@ -191,9 +194,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const budget = Number(get('sync-garbage-collection-budget') ?? '0.25');
   if (!(budget >= 0 && budget <= 1)) throw new ConfigError('sync-garbage-collection-budget', 'expected a number from 0 to 1');
 
+  const sshKey = get('git-ssh-key');
+  const knownHosts = get('git-ssh-known-hosts');
+  if (knownHosts && !sshKey) throw new ConfigError('git-ssh-known-hosts', 'needs --git-ssh-key');
   const flagSource: SyncConfig = Object.freeze({
     name: 'default',
     gitUrl,
+    ...(sshKey ? { ssh: Object.freeze({ keyFile: sshKey, ...(knownHosts ? { knownHostsFile: knownHosts } : {}) }) } : {}),
     gitBranch: get('git-branch') ?? 'master',
     gitPaths: Object.freeze(list('git-path')),
     syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),

@@ -14,6 +14,19 @@ export interface GitOptions {
   timeoutMs?: number | undefined;
   // The job's signal: git is stopped and the signal's reason thrown as is. Default: none.
   signal?: AbortSignal | undefined;
+  // SSH remotes: the private key (a deploy key) and the known_hosts file. Without a known_hosts file the host key
+  // is trusted on first use and remembered in `<keyFile>.known_hosts`. Default: ssh's own configuration.
+  ssh?: { keyFile: string; knownHostsFile?: string | undefined } | undefined;
+}
+
+const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+
+// GIT_SSH_COMMAND for a deploy key: only that key, no prompt, host keys checked against known_hosts.
+export function sshCommand(ssh: NonNullable<GitOptions['ssh']>): string {
+  const knownHosts = ssh.knownHostsFile ?? `${ssh.keyFile}.known_hosts`;
+  const strict = ssh.knownHostsFile ? 'yes' : 'accept-new';
+  return ['ssh', '-i', shellQuote(ssh.keyFile), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', `StrictHostKeyChecking=${strict}`,
+    '-o', `UserKnownHostsFile=${shellQuote(knownHosts)}`, '-F', '/dev/null'].join(' ');
 }
 
 // The default of GitOptions.timeoutMs.
@@ -64,7 +77,7 @@ export async function git(cmd: Command, opts: GitOptions): Promise<string> {
   const limit = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
   const stop = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
   const child = execa('git', cmd.args, {
-    env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header },
+    env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header, ...(opts.ssh ? { GIT_SSH_COMMAND: sshCommand(opts.ssh) } : {}) },
     input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,
   });
   const signalGroup = (signal: NodeJS.Signals): void => {

@@ -91,7 +91,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     return run;
   };
   const syncOnce = async (): Promise<SyncRecord> => {
-    const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
+    const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
     if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
     // fetched every --git-poll-interval; applied when the head moved, when triggered, or every --sync-interval
@@ -119,7 +119,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   // tag is then kept in memory only.
   const advanceTag = async (dir: string, sha: string): Promise<void> => {
     try {
-      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs, auth: sync.auth });
+      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
     } catch (err) {
       opts.log.warn({ tag: sync.syncTag, err: (err as Error).message }, 'cannot push the sync tag (use --git-readonly for a read-only repository)');
     }

@@ -15,6 +15,7 @@ export interface SourceEntry {
   garbageCollection?: boolean;
   garbageCollectionDry?: boolean;
   auth?: GitAuth;
+  ssh?: { keyFile: string; knownHostsFile?: string };
 }
 
 type Check = (value: unknown) => boolean;
@@ -24,7 +25,7 @@ const isStrings: Check = (v) => Array.isArray(v) && v.every(isString);
 const FIELDS: Record<string, Check> = {
   name: isString, gitUrl: isString, gitBranch: isString, gitPaths: isStrings, syncTag: isString, readonly: isBool,
   defaultNamespace: isString, garbageCollection: isBool, garbageCollectionDry: isBool,
-  usernameFile: isString, passwordFile: isString,
+  usernameFile: isString, passwordFile: isString, sshKeyFile: isString, knownHostsFile: isString,
 };
 
 function readSecretFile(path: string, where: string): string {
@@ -39,7 +40,8 @@ function readSecretFile(path: string, where: string): string {
 //   sources:
 //   - {name: apps, gitUrl: https://git.example/apps.git, gitBranch: main, gitPaths: [deploy],
 //      usernameFile: /etc/capstan/apps/username, passwordFile: /etc/capstan/apps/token}
-// Credentials come from files (mounted Secrets), never from the file itself. Errors name the entry and field.
+// Credentials come from files (mounted Secrets), never from the file itself: usernameFile + passwordFile for
+// http(s), sshKeyFile (+ knownHostsFile) for ssh. Errors name the entry and field.
 export function readSourcesFile(path: string): SourceEntry[] {
   let doc: unknown;
   try {
@@ -64,13 +66,15 @@ export function readSourcesFile(path: string): SourceEntry[] {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new ConfigError('config', `${where}.name: use lower-case letters, digits and -`);
     if (names.has(name)) throw new ConfigError('config', `${where}.name: "${name}" is used twice`);
     names.add(name);
-    const { usernameFile, passwordFile, ...rest } = entry;
+    const { usernameFile, passwordFile, sshKeyFile, knownHostsFile, ...rest } = entry;
+    if (knownHostsFile !== undefined && sshKeyFile === undefined) throw new ConfigError('config', `${where}.knownHostsFile: needs sshKeyFile`);
+    const ssh = sshKeyFile ? { keyFile: sshKeyFile as string, ...(knownHostsFile ? { knownHostsFile: knownHostsFile as string } : {}) } : undefined;
     if ((usernameFile === undefined) !== (passwordFile === undefined)) {
       throw new ConfigError('config', `${where}: usernameFile and passwordFile go together`);
     }
     const auth = usernameFile && passwordFile
       ? { username: readSecretFile(usernameFile as string, where), password: readSecretFile(passwordFile as string, where) }
       : undefined;
-    return { ...(rest as Omit<SourceEntry, 'auth'>), ...(auth ? { auth } : {}) };
+    return { ...(rest as Omit<SourceEntry, 'auth' | 'ssh'>), ...(auth ? { auth } : {}), ...(ssh ? { ssh } : {}) };
   });
 }
