@@ -132,6 +132,18 @@ spec:
     await assert.rejects(core.readNamespacedConfigMap({ name: 'c1', namespace: ns }));
   });
 
+  it('honours fluxcd.io/ignore from Git and from the live object', async () => {
+    write('cm2.yaml', cm('c2').replace('from: git', 'from: git, edited in Git'));
+    write('ignored-in-git.yaml', cm('ignored-in-git').replace('  namespace:', '  annotations: {"fluxcd.io/ignore": "true"}\n  namespace:'));
+    await core.patchNamespacedConfigMap({ name: 'c2', namespace: ns, body: { metadata: { annotations: { 'fluxcd.io/ignore': 'true' } }, data: { from: 'edited by hand' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await commit('Edit c2 in Git; add an ignored file');
+    const r = await sync();
+    assert.deepEqual(r.ignored.sort(), [`${ns}:configmap/c2`, `${ns}:configmap/ignored-in-git`]);
+    assert.equal((await core.readNamespacedConfigMap({ name: 'c2', namespace: ns })).data?.from, 'edited by hand');
+    await assert.rejects(core.readNamespacedConfigMap({ name: 'ignored-in-git', namespace: ns }));
+  });
+
   it('refuses to empty the cluster when the repository is emptied', async () => {
     await git(work, 'rm', '-q', '-r', '.');
     write('README.md', 'moved elsewhere\n');
