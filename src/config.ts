@@ -43,7 +43,9 @@ export interface Config {
   readonly updateChartDeps: boolean;
   readonly sync: SyncConfig; // the flags' source (--git-url), and the defaults of --config entries
   readonly syncSources: readonly SyncConfig[];
-  readonly leaderElectionNamespace: string; // what the daemon syncs: --config's sources, else --git-url's
+  readonly leaderElectionNamespace: string;
+  readonly syncState: 'git' | 'secret';
+  readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined; // what the daemon syncs: --config's sources, else --git-url's
 }
 
 // `capstan daemon`: fluxd's flags for one Git source.
@@ -97,6 +99,9 @@ const FLAGS = {
   config: { type: 'string' }, // daemon: a YAML file listing several repositories (see sync/sources-file.ts)
   'git-ssh-key': { type: 'string' }, // daemon: private key (deploy key) for ssh URLs, default ssh's own
   'git-ssh-known-hosts': { type: 'string' }, // daemon: known_hosts for ssh; unset = trust on first use
+  'sync-state': { type: 'string' }, // daemon: git (the sync tag) or secret (an annotation on --k8s-secret-name)
+  'k8s-secret-name': { type: 'string' }, // daemon: Secret with the SSH key (`identity`) and, with --sync-state secret, the marker
+  'k8s-secret-namespace': { type: 'string' }, // daemon: its namespace, default $POD_NAMESPACE or default
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
   'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
@@ -194,6 +199,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const budget = Number(get('sync-garbage-collection-budget') ?? '0.25');
   if (!(budget >= 0 && budget <= 1)) throw new ConfigError('sync-garbage-collection-budget', 'expected a number from 0 to 1');
 
+  const syncState = get('sync-state') ?? 'git';
+  if (syncState !== 'git' && syncState !== 'secret') throw new ConfigError('sync-state', `expected git or secret, got "${syncState}"`);
+  const secretName = get('k8s-secret-name');
+  if (syncState === 'secret' && !secretName) throw new ConfigError('sync-state', 'secret needs --k8s-secret-name');
   const sshKey = get('git-ssh-key');
   const knownHosts = get('git-ssh-known-hosts');
   if (knownHosts && !sshKey) throw new ConfigError('git-ssh-known-hosts', 'needs --git-ssh-key');
@@ -239,6 +248,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     updateChartDeps: parseBool('update-chart-deps', get('update-chart-deps') ?? 'true'),
     sync: flagSource,
     leaderElectionNamespace: get('leader-election-namespace') ?? (env.POD_NAMESPACE || 'default'),
+    syncState,
+    gitSecret: secretName ? Object.freeze({ namespace: get('k8s-secret-namespace') ?? (env.POD_NAMESPACE || 'default'), name: secretName }) : undefined,
     syncSources: Object.freeze(configFile ? readSourcesFile(configFile).map((e) => Object.freeze({
       ...flagSource, ...e, cacheDir: join(flagSource.cacheDir, e.name),
       gitBranch: e.gitBranch ?? flagSource.gitBranch, gitPaths: Object.freeze(e.gitPaths ?? flagSource.gitPaths),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -19,6 +20,9 @@ import { execHelmRunner } from './helm/runner.ts';
 import { startReleaseWorker } from './helm/worker.ts';
 import { loadKubeConfig, realKubeClient } from './kube/real-client.ts';
 import { startLeaderLease, type LeaderLease } from './kube/leader-lease.ts';
+import { secretMarker } from './kube/secret-marker.ts';
+import { writeIdentity } from './git/identity.ts';
+import { identityRoute } from './api/identity.ts';
 import { realSyncCluster } from './kube/sync-cluster.ts';
 import { startSyncDaemon, type SyncDaemon } from './sync/daemon.ts';
 import { redisOptions } from './redis-connection.ts';
@@ -44,7 +48,12 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
   let ready = true;
   if (config.role === 'daemon' || (config.role === 'run' && config.syncSources.length > 0)) {
     const leases: LeaderLease[] = [];
-    const daemons = config.syncSources.map((source) => {
+    // fluxd's flux-git-deploy: the SSH key from a Secret, for sources that name no key of their own
+    const secretKey = config.gitSecret ? await kube.secretKey(config.gitSecret.namespace, config.gitSecret.name, 'identity') : undefined;
+    const identity = secretKey ? await writeIdentity(secretKey, join(config.sync.cacheDir, 'identity')) : config.sync.ssh?.keyFile;
+    if (identity) routes.push(identityRoute(identity));
+    const daemons = config.syncSources.map((configured) => {
+      const source = !configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured;
       const daemonLog = log.child({ component: 'daemon', source: source.name });
       const cluster = realSyncCluster(kc, {
         onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
@@ -56,8 +65,10 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       });
       leases.push(lease);
       let daemon: SyncDaemon | undefined;
+      const marker = config.syncState === 'secret' && config.gitSecret
+        ? secretMarker(kc, config.gitSecret, source.name === 'default' ? '' : source.name) : undefined;
       daemon = startSyncDaemon({
-        sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs, isLeader: () => lease.isLeader(),
+        sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs, isLeader: () => lease.isLeader(), marker,
         onRecord: (r) => {
           metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
           metrics.syncApplied.inc(r.applied.length);

@@ -6,6 +6,7 @@ import { exportTree, fetchMirror, resolveRef } from '../git/mirror.ts';
 import { moveSyncTag, syncTagCommit } from '../git/sync-tag.ts';
 import { redact } from '../helm/helm-error.ts';
 import { fluxSyncSetName } from './checksum.ts';
+import { memoryMarker, type SyncMarker } from './sync-marker.ts';
 import type { SyncCluster } from './cluster.ts';
 import { syncSource, type SyncRecord } from './sync-source.ts';
 
@@ -21,6 +22,8 @@ export interface DaemonOptions {
   onFailure?: (err: Error) => void;
   // Leader election: cycles run only while this returns true (default: always).
   isLeader?: () => boolean;
+  // Where the last fully synced commit is kept; default the sync tag in Git (or memory with --git-readonly).
+  marker?: SyncMarker;
 }
 
 export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): SyncRecord | undefined }
@@ -36,6 +39,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   let lastSyncAt = 0;
   let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
   const every = Math.min(sync.gitPollIntervalMs, sync.syncIntervalMs);
+  const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh };
+  const marker: SyncMarker = opts.marker ?? (sync.readonly ? memoryMarker() : {
+    read: (dir) => syncTagCommit(dir, sync.syncTag, gitOpts),
+    write: (dir, sha) => moveSyncTag(dir, url, { tag: sync.syncTag, sha }, gitOpts),
+  });
   let lastSynced: string | undefined;
   let tagRead = false;
   let timer: NodeJS.Timeout | undefined;
@@ -101,7 +109,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     lastSyncAt = Date.now();
     if (!tagRead) {
       // after a restart, the sync tag says which revision was fully applied: its unchanged objects are skipped
-      lastSynced = await syncTagCommit(dir, sync.syncTag, { timeoutMs: opts.gitTimeoutMs });
+      lastSynced = await marker.read(dir);
       tagRead = true;
     }
     const trees = join(sync.cacheDir, 'trees');
@@ -112,16 +120,17 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       allowNamespaces: sync.allowNamespaces,
     }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
-    if (record.complete && !sync.readonly && (await syncTagCommit(dir, sync.syncTag)) !== sha) await advanceTag(dir, sha);
+    if (record.complete && (await marker.read(dir)) !== sha) await advanceMarker(dir, sha);
     return record;
   };
-  // Moves the sync tag only after a complete sync; a push that fails (read-only deploy key) is logged, and the
-  // tag is then kept in memory only.
-  const advanceTag = async (dir: string, sha: string): Promise<void> => {
+  // Moves the marker only after a complete sync; a write that fails (a read-only deploy key) is logged, and the
+  // marker is then kept in memory only.
+  const advanceMarker = async (dir: string, sha: string): Promise<void> => {
     try {
-      await moveSyncTag(dir, url, { tag: sync.syncTag, sha }, { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
+      await marker.write(dir, sha);
     } catch (err) {
-      opts.log.warn({ tag: sync.syncTag, err: (err as Error).message }, 'cannot push the sync tag (use --git-readonly for a read-only repository)');
+      opts.log.warn({ tag: sync.syncTag, err: (err as Error).message }, 'cannot record the sync marker (use --git-readonly or --sync-state secret for a read-only repository)');
+      lastSynced = sha;
     }
   };
   schedule(0);
