@@ -32,7 +32,8 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
   ] });
   const syncs = () => daemon.metric('flux_daemon_sync_duration_seconds_count');
   const head = async () => git(work, 'rev-parse', 'HEAD').then((r) => r.stdout);
-  const tag = async () => (await git(work, 'ls-remote', 'origin', 'refs/tags/flux-sync')).stdout.split('\t')[0];
+  // the commit the annotated flux-sync tag points at (ls-remote lists the peeled tag as `^{}`)
+  const tag = async () => (await git(work, 'ls-remote', 'origin', 'refs/tags/flux-sync^{}')).stdout.split('\t')[0];
   const notify = async () => assert.equal((await fetch(`${daemon.url}/api/flux/v11/notify`, { method: 'POST', body: '{}' })).status, 202);
   const exists = async (name: string) => core.readNamespacedConfigMap({ name, namespace: ns }).then(() => true, () => false);
 
@@ -68,6 +69,8 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
 
   it('moves the flux-sync tag to each fully synced commit, and a restarted daemon applies nothing', async () => {
     await eventually('flux-sync at the head', async () => ((await tag()) === (await head()) || undefined), 30_000);
+    await git(work, 'fetch', '--quiet', '--tags', '--force', 'origin');
+    assert.equal((await git(work, 'for-each-ref', '--format=%(taggername) %(contents:subject)', 'refs/tags/flux-sync')).stdout, 'Capstan Sync pointer');
     const api = (await (await fetch(`${daemon.url}/api/capstan/v1/sync`)).json()) as { sources: Array<{ source: string; record: { revision: string; complete: boolean; deleted: string[] } }> };
     assert.equal(api.sources[0]?.record.revision, await head());
     assert.equal(api.sources[0]?.record.complete, true);

@@ -51,6 +51,9 @@ export interface Config {
 // `capstan daemon`: fluxd's flags for one Git source.
 export interface SyncConfig {
   readonly name: string;
+  readonly syncTimeoutMs: number;
+  readonly gitUser: string;
+  readonly gitEmail: string;
   readonly gitPollIntervalMs: number;
   readonly gitUrl: string | undefined;
   readonly auth?: GitAuth;
@@ -99,6 +102,9 @@ const FLAGS = {
   config: { type: 'string' }, // daemon: a YAML file listing several repositories (see sync/sources-file.ts)
   'git-ssh-key': { type: 'string' }, // daemon: private key (deploy key) for ssh URLs, default ssh's own
   'git-ssh-known-hosts': { type: 'string' }, // daemon: known_hosts for ssh; unset = trust on first use
+  'sync-timeout': { type: 'string' }, // daemon: bound on one sync's applies, default 5m; what is left waits for the next
+  'git-user': { type: 'string' }, // daemon: committer of the sync tag (annotated, as fluxd's), default Capstan
+  'git-email': { type: 'string' }, // daemon: its email, default capstan@localhost
   'sync-state': { type: 'string' }, // daemon: git (the sync tag) or secret (an annotation on --k8s-secret-name)
   'k8s-secret-name': { type: 'string' }, // daemon: Secret with the SSH key (`identity`) and, with --sync-state secret, the marker
   'k8s-secret-namespace': { type: 'string' }, // daemon: its namespace, default $POD_NAMESPACE or default
@@ -214,6 +220,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitPaths: Object.freeze(list('git-path')),
     syncIntervalMs: parseDuration('sync-interval', get('sync-interval') ?? '5m'),
     gitPollIntervalMs: parseDuration('git-poll-interval', get('git-poll-interval') ?? '5m'),
+    syncTimeoutMs: parseDuration('sync-timeout', get('sync-timeout') ?? '5m'),
+    gitUser: get('git-user') ?? 'Capstan',
+    gitEmail: get('git-email') ?? 'capstan@localhost',
     garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
     garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
     gcBudgetRatio: budget,

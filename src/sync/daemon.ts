@@ -42,7 +42,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh };
   const marker: SyncMarker = opts.marker ?? (sync.readonly ? memoryMarker() : {
     read: (dir) => syncTagCommit(dir, sync.syncTag, gitOpts),
-    write: (dir, sha) => moveSyncTag(dir, url, { tag: sync.syncTag, sha }, gitOpts),
+    write: (dir, sha) => moveSyncTag(dir, url, { tag: sync.syncTag, sha, committer: { name: sync.gitUser, email: sync.gitEmail } }, gitOpts),
   });
   let lastSynced: string | undefined;
   let tagRead = false;
@@ -118,7 +118,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace,
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
       allowNamespaces: sync.allowNamespaces,
-    }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced });
+    }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced, signal: AbortSignal.timeout(sync.syncTimeoutMs) });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
     if (record.complete && (await marker.read(dir)) !== sha) await advanceMarker(dir, sha);
     return record;

@@ -62,6 +62,11 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
       record.ignored.push(mid);
       continue;
     }
+    if (deps.signal?.aborted) {
+      // --sync-timeout: what is left is reported, the plan is incomplete, nothing is collected
+      record.failed.push({ id: mid, message: `not applied: ${String(deps.signal.reason ?? 'sync timed out')}` });
+      continue;
+    }
     const sum = checksum(m);
     if (deps.lastSyncedRevision === revision && current?.annotations?.[CHECKSUM_ANNOTATION] === sum) {
       record.unchanged.push(mid);

@@ -122,6 +122,17 @@ describe('syncSource', () => {
     assert.ok(r.complete);
   });
 
+  it('stops applying when the sync times out, and then collects nothing', async () => {
+    const cluster = new FakeCluster();
+    await syncSource(source(repo({ 'a.yaml': cm('a'), 'old.yaml': cm('old') })), 'rev1', { cluster, log });
+    cluster.applies = [];
+    const r = await syncSource(source(repo({ 'a.yaml': cm('a', 'x') })), 'rev2', { cluster, log, signal: AbortSignal.abort(new Error('--sync-timeout')) });
+    assert.deepEqual(cluster.applies, []);
+    assert.equal(r.complete, false);
+    assert.match(r.failed[0]?.message ?? '', /not applied: .*sync-timeout/);
+    assert.ok(cluster.objects.has('default:configmap/old'));
+  });
+
   it('honours fluxcd.io/ignore set on the live object', async () => {
     const cluster = new FakeCluster();
     const root = repo({ 'a.yaml': cm('a') });
