@@ -54,6 +54,7 @@ export interface SyncConfig {
   readonly syncTimeoutMs: number;
   readonly gitUser: string;
   readonly gitEmail: string;
+  readonly ciSkipMessage: string | undefined; // set when --git-ci-skip
   readonly gitPollIntervalMs: number;
   readonly gitUrl: string | undefined;
   readonly auth?: GitAuth;
@@ -105,6 +106,8 @@ const FLAGS = {
   'sync-timeout': { type: 'string' }, // daemon: bound on one sync's applies, default 5m; what is left waits for the next
   'git-user': { type: 'string' }, // daemon: committer of the sync tag (annotated, as fluxd's), default Capstan
   'git-email': { type: 'string' }, // daemon: its email, default capstan@localhost
+  'git-ci-skip': { type: 'boolean' }, // daemon: append --git-ci-skip-message to what Capstan writes to Git
+  'git-ci-skip-message': { type: 'string' }, // default "[ci skip]", as fluxd
   'sync-state': { type: 'string' }, // daemon: git (the sync tag) or secret (an annotation on --k8s-secret-name)
   'k8s-secret-name': { type: 'string' }, // daemon: Secret with the SSH key (`identity`) and, with --sync-state secret, the marker
   'k8s-secret-namespace': { type: 'string' }, // daemon: its namespace, default $POD_NAMESPACE or default
@@ -223,6 +226,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     syncTimeoutMs: parseDuration('sync-timeout', get('sync-timeout') ?? '5m'),
     gitUser: get('git-user') ?? 'Capstan',
     gitEmail: get('git-email') ?? 'capstan@localhost',
+    ciSkipMessage: parseBool('git-ci-skip', get('git-ci-skip') ?? 'false') ? (get('git-ci-skip-message') ?? '[ci skip]') : undefined,
     garbageCollection: parseBool('sync-garbage-collection', get('sync-garbage-collection') ?? 'false'),
     garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
     gcBudgetRatio: budget,

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     assert.equal(c.sync.gitBranch, 'master');
     assert.equal(c.sync.syncIntervalMs, 60_000);
     assert.equal(c.helmBinary, '', 'the daemon runs no helm and needs none');
+    assert.equal(c.sync.ciSkipMessage, undefined);
+    assert.equal(loadConfig(['daemon', '--git-url', 'x', '--git-ci-skip'], {}).sync.ciSkipMessage, '[ci skip]');
   });
 
   const bad: Array<[string, string[], string]> = [

@@ -42,7 +42,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh };
   const marker: SyncMarker = opts.marker ?? (sync.readonly ? memoryMarker() : {
     read: (dir) => syncTagCommit(dir, sync.syncTag, gitOpts),
-    write: (dir, sha) => moveSyncTag(dir, url, { tag: sync.syncTag, sha, committer: { name: sync.gitUser, email: sync.gitEmail } }, gitOpts),
+    write: (dir, sha) => moveSyncTag(dir, url, { tag: sync.syncTag, sha, committer: { name: sync.gitUser, email: sync.gitEmail }, ciSkip: sync.ciSkipMessage }, gitOpts),
   });
   let lastSynced: string | undefined;
   let tagRead = false;
