@@ -12,7 +12,8 @@ export function statusCode(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+// Resolves undefined where the API server answers 404; other errors are rethrown.
+export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (err) {

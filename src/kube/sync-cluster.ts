@@ -5,7 +5,7 @@ import { CHECKSUM_ANNOTATION } from '../sync/checksum.ts';
 import type { LiveRef, SyncCluster } from '../sync/cluster.ts';
 import { asRecord, metadataStrings, resourceId } from '../sync/manifest.ts';
 import { cachedDiscovery, discoverListable, type GetJson, getJson, mapLimit, type OnSkipped, type ServedResource } from './discovery.ts';
-import { statusCode } from './real-client.ts';
+import { orUndefined, statusCode } from './real-client.ts';
 
 // Options of realSyncCluster; each may be left out.
 export interface SyncClusterOptions {
@@ -189,14 +189,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (err) {
-    if (statusCode(err) === 404) return undefined;
-    throw err;
-  }
-}
 
 function condition(crd: k8s.V1CustomResourceDefinition, type: string): k8s.V1CustomResourceDefinitionCondition | undefined {
   return crd.status?.conditions?.find((c) => c.type === type);
