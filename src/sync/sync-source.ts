@@ -87,7 +87,9 @@ async function applyOne(m: Manifest, mid: string, sum: string, source: SyncSourc
     if (m.kind === 'CustomResourceDefinition') await deps.cluster.waitEstablished(m.name, CRD_WAIT_MS);
     record.applied.push(mid);
   } catch (err) {
-    const message = `${m.source.file}:${m.source.line}: ${(err as Error).message}`;
+    // the API server may quote the offending value: for a Secret that could be its data, so keep only the field
+    const detail = m.kind === 'Secret' ? secretSafe((err as Error).message) : (err as Error).message;
+    const message = `${m.source.file}:${m.source.line}: ${detail}`;
     record.failed.push({ id: mid, message });
     deps.log.warn({ id: mid, err: message }, 'apply failed');
   }
@@ -116,4 +118,10 @@ async function collectGarbage(source: SyncSource, desired: Set<string>, live: Aw
       record.failed.push({ id: obj.id, message: `delete: ${(err as Error).message}` });
     }
   }
+}
+
+// An apply error about a Secret, without anything that could be its data: the field paths it names, if any.
+function secretSafe(message: string): string {
+  const fields = [...new Set(message.match(/(?<![\w.])\.?(?:data|stringData|type|metadata)(?:\.[\w-]+)*/g) ?? [])];
+  return `the API server refused the Secret${fields.length ? ` (fields: ${fields.join(', ')})` : ''}; details withheld as they may quote its data`;
 }

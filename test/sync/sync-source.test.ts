@@ -89,6 +89,16 @@ describe('syncSource', () => {
     assert.match(r.gcRefused ?? '', /incomplete|complete/i);
   });
 
+  it('never quotes a refused Secret\'s data in the record', async () => {
+    const cluster = new FakeCluster();
+    cluster.apply = async (body) => {
+      if ((body.kind as string) === 'Secret') throw new Error('Secret/creds: .data.password: expected string, got &{hunter2-secret-value}');
+    };
+    const r = await syncSource(source(repo({ 's.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: 5\n' })), 'rev1', { cluster, log });
+    assert.match(r.failed[0]?.message ?? '', /refused the Secret \(fields: \.data\.password\)/);
+    assert.ok(!r.failed[0]?.message.includes('hunter2'));
+  });
+
   it('records an apply failure with file and line, and applies the others', async () => {
     const cluster = new FakeCluster();
     cluster.reject.add('default:configmap/bad');
