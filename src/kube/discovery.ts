@@ -1,4 +1,5 @@
 // What the API server serves, found by discovery: every kind that can be listed and deleted, for listing by label.
+import { mapLimit } from '../map-limit.ts';
 import * as k8s from '@kubernetes/client-node';
 import { asRecord } from '../sync/manifest.ts';
 
@@ -82,16 +83,6 @@ export function cachedDiscovery(load: () => Promise<ServedResource[]>, ttlMs: nu
   };
 }
 
-// Runs `fn` over `items`, at most `limit` at once; the results in the order of the items.
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 // The group versions of each group in an APIGroupList, the preferred one first.
 function groupVersions(doc: unknown): string[][] {

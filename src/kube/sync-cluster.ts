@@ -4,7 +4,8 @@ import * as k8s from '@kubernetes/client-node';
 import { CHECKSUM_ANNOTATION } from '../sync/checksum.ts';
 import type { LiveRef, SyncCluster } from '../sync/cluster.ts';
 import { asRecord, metadataStrings, resourceId } from '../sync/manifest.ts';
-import { cachedDiscovery, discoverListable, type GetJson, getJson, mapLimit, type OnSkipped, type ServedResource } from './discovery.ts';
+import { mapLimit } from '../map-limit.ts';
+import { cachedDiscovery, discoverListable, type GetJson, getJson, type OnSkipped, type ServedResource } from './discovery.ts';
 import { orUndefined, statusCode } from './real-client.ts';
 
 // Options of realSyncCluster; each may be left out.

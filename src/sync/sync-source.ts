@@ -3,7 +3,8 @@ import { CHECKSUM_ANNOTATION, checksum, gcMark, GC_MARK_LABEL, withSyncMetadata 
 import type { SyncCluster } from './cluster.ts';
 import { loadManifests } from './load-manifests.ts';
 import { id, metadataStrings, type LoadError, type Manifest } from './manifest.ts';
-import { orderForApply } from './order.ts';
+import { orderForApply, rankOfKind } from './order.ts';
+import { mapLimit } from '../map-limit.ts';
 import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
 import { IgnorePolicy, ignorePolicy } from './policy.ts';
 import { readManifestFiles } from './read-files.ts';
@@ -37,6 +38,20 @@ export interface SyncRecord {
 }
 
 const CRD_WAIT_MS = 60_000;
+const APPLY_CONCURRENCY = 8;
+
+// Consecutive runs of manifests of one apply rank, in order.
+function byRank(ordered: readonly Manifest[]): Manifest[][] {
+  const out: Manifest[][] = [];
+  let last = -1;
+  for (const m of ordered) {
+    const rank = rankOfKind(m.kind);
+    if (rank !== last || out.length === 0) out.push([]);
+    out.at(-1)?.push(m);
+    last = rank;
+  }
+  return out;
+}
 
 // Syncs one revision of a source: load (a broken file is reported and skipped), apply in fluxd's order with
 // Namespaces and CRDs first (waiting until each CRD is Established), skip objects whose live checksum already
@@ -51,29 +66,25 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
   const inScope = (namespace: string | undefined) => !allowed || (namespace !== undefined && allowed.has(namespace));
   const live = (await deps.cluster.listLabelled(GC_MARK_LABEL)).filter((o) => inScope(o.namespace));
   const liveById = new Map(live.map((o) => [o.id, o]));
-  for (const m of orderForApply(loaded.manifests)) {
+  const step = async (m: Manifest): Promise<void> => {
     const mid = id(m);
-    if (!inScope(m.namespace)) {
-      record.outOfScope.push(mid);
-      continue;
-    }
+    if (!inScope(m.namespace)) return void record.outOfScope.push(mid);
     const current = liveById.get(mid);
     if (ignorePolicy(metadataStrings(m.body, 'annotations'), current?.annotations) === IgnorePolicy.ignore) {
-      record.ignored.push(mid);
-      continue;
+      return void record.ignored.push(mid);
     }
     if (deps.signal?.aborted) {
       // --sync-timeout: what is left is reported, the plan is incomplete, nothing is collected
-      record.failed.push({ id: mid, message: `not applied: ${String(deps.signal.reason ?? 'sync timed out')}` });
-      continue;
+      return void record.failed.push({ id: mid, message: `not applied: ${String(deps.signal.reason ?? 'sync timed out')}` });
     }
     const sum = checksum(m);
     if (deps.lastSyncedRevision === revision && current?.annotations?.[CHECKSUM_ANNOTATION] === sum) {
-      record.unchanged.push(mid);
-      continue;
+      return void record.unchanged.push(mid);
     }
     await applyOne(m, mid, sum, source, deps, record);
-  }
+  };
+  // one rank after another (Namespaces, CRDs, ... as fluxd ordered them); within a rank, APPLY_CONCURRENCY at once
+  for (const rank of byRank(orderForApply(loaded.manifests))) await mapLimit(rank, APPLY_CONCURRENCY, step);
   const desired = new Set(loaded.manifests.map((m) => id(m)));
   record.complete = record.loadErrors.length === 0 && record.failed.length === 0;
   if (source.gc.enabled) await collectGarbage(source, desired, live, record, deps);
