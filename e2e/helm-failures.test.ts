@@ -1,36 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { type CapstanProcess, startCapstan } from './support/capstan.ts';
-import { type ChartRepo, startChartRepo } from './support/chart-repo.ts';
-import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
-import { applyCrd } from './support/crd.ts';
-import { helmHistory, helmReleases } from './support/helm-releases.ts';
+import type { ChartRepo } from './support/chart-repo.ts';
+import { type ReleaseEnv, startReleaseEnv } from './support/release-env.ts';
+import { eventually, kubeConfig, uniqueName } from './support/cluster.ts';
+import { helmHistory, type helmReleases } from './support/helm-releases.ts';
 
 describe('failing releases: rollback, retry budget, tests, bad input', () => {
   const kc = kubeConfig();
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  let env: ReleaseEnv | undefined;
   let ns = '';
-  let dropNamespace = async (): Promise<void> => {};
   let repo: ChartRepo;
-  let capstan: CapstanProcess;
   let hrs: ReturnType<typeof helmReleases>;
   const chart = () => ({ repository: repo.url, name: 'hello', version: '0.1.0' });
   const condition = async (name: string, type: string) => (await hrs.get(name)).status?.conditions?.find((c) => c.type === type);
 
   before(async () => {
-    await applyCrd(kc);
-    [ns, dropNamespace] = await freshNamespace(kc, 'hrfail');
-    hrs = helmReleases(kc, ns);
-    repo = await startChartRepo();
-    await repo.publish('0.1.0');
-    capstan = await startCapstan({ role: 'run', namespace: ns, queue: uniqueName('failures'), args: ['--concurrency', '6'] });
+    env = await startReleaseEnv({ prefix: 'hrfail', queue: uniqueName('failures'), args: ['--concurrency', '6'] });
+    ({ ns, repo, hrs } = env);
   });
-  after(async () => {
-    await capstan?.stop();
-    await repo?.close();
-    await dropNamespace();
-  });
+  after(async () => env?.stop());
+
 
   it('rolls back a failing upgrade, counts rollbackCount, and waits for new inputs', async () => {
     await hrs.create('rb', { chart: chart(), releaseName: 'rb', timeout: 5, rollback: { enable: true } });

@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { ANTECEDENT_ANNOTATION } from '../src/api/helmrelease.ts';
-import { type CapstanProcess, startCapstan } from './support/capstan.ts';
-import { type ChartRepo, startChartRepo } from './support/chart-repo.ts';
-import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
-import { applyCrd } from './support/crd.ts';
-import { helmHistory, helmReleases } from './support/helm-releases.ts';
+import type { CapstanProcess } from './support/capstan.ts';
+import type { ChartRepo } from './support/chart-repo.ts';
+import { type ReleaseEnv, startReleaseEnv } from './support/release-env.ts';
+import { eventually, kubeConfig, uniqueName } from './support/cluster.ts';
+import { helmHistory, type helmReleases } from './support/helm-releases.ts';
 
 describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real helm', () => {
   const kc = kubeConfig();
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  let env: ReleaseEnv | undefined;
   let ns = '';
-  let dropNamespace = async (): Promise<void> => {};
   let repo: ChartRepo;
   let capstan: CapstanProcess;
   let hrs: ReturnType<typeof helmReleases>;
@@ -23,18 +23,11 @@ describe('capstan run reconciles helm.fluxcd.io/v1 HelmReleases with the real he
     (await apps.readNamespacedDeployment({ name: `${release}-hello`, namespace: ns })).spec?.template.metadata?.annotations?.['hello/message'];
 
   before(async () => {
-    await applyCrd(kc);
-    [ns, dropNamespace] = await freshNamespace(kc, 'hr');
-    hrs = helmReleases(kc, ns);
-    repo = await startChartRepo();
-    await repo.publish('0.1.0');
-    capstan = await startCapstan({ role: 'run', namespace: ns, queue });
+    env = await startReleaseEnv({ prefix: 'hr', queue: queue });
+    ({ ns, repo, capstan, hrs } = env);
   });
-  after(async () => {
-    await capstan?.stop();
-    await repo?.close();
-    await dropNamespace();
-  });
+  after(async () => env?.stop());
+
 
   it('installs a release, records status as the Helm Operator did, and annotates its objects', async () => {
     await hrs.create('web', { chart: chart(), releaseName: 'web', values: { message: 'first' } });
