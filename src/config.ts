@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.ts';
+import { FLAGS, type FlagName } from './config-flags.ts';
 import { locateHelm } from './helm/binary.ts';
 import type { GitAuth } from './git/run-git.ts';
 import { DEFAULT_RELEASE_QUEUE } from './helm/queue/release-job.ts';
@@ -46,6 +47,20 @@ export interface Config {
   readonly leaderElectionNamespace: string;
   readonly syncState: 'git' | 'secret';
   readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined; // what the daemon syncs: --config's sources, else --git-url's
+  readonly image: ImageConfig;
+}
+
+// `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).
+export interface ImageConfig {
+  readonly disabled: boolean;
+  readonly intervalMs: number;
+  readonly includeImages: readonly string[]; // globs on the repository name (domain/path); empty = all
+  readonly excludeImages: readonly string[];
+  readonly insecureHosts: readonly string[];
+  readonly rps: number;
+  readonly burst: number;
+  readonly platform: string; // os/architecture[/variant]
+  readonly dockerConfig: string | undefined;
 }
 
 // `capstan daemon`: fluxd's flags for one Git source.
@@ -71,55 +86,9 @@ export interface SyncConfig {
   readonly syncTag: string;
   readonly readonly: boolean;
   readonly allowNamespaces: readonly string[];
+  readonly pushBranch: string | undefined; // image updates go to this branch; default gitBranch
 }
 
-// Every flag, its default, and (implicitly) its environment variable CAPSTAN_<FLAG>.
-const FLAGS = {
-  kubeconfig: { type: 'string' }, // default: $KUBECONFIG, then in-cluster
-  'redis-url': { type: 'string' }, // default: $REDIS_URL, then redis://127.0.0.1:6379
-  listen: { type: 'string' }, // default :3030, as fluxd and the Helm Operator
-  'log-format': { type: 'string' }, // json | text, default json
-  'log-level': { type: 'string' }, // pino level, default info
-  concurrency: { type: 'string' }, // worker: jobs run at once per process, default 4
-  'helm-binary': { type: 'string' }, // worker: default the pinned build (helm-bin/), then helm on PATH
-  'helm-cache-dir': { type: 'string' }, // worker: helm's cache/config/data home, default helm's own
-  'allow-namespace': { type: 'string', multiple: true }, // operator: namespaces to watch (repeatable), default all
-  'charts-sync-interval': { type: 'string' }, // operator: resync of every release, default 3m
-  debounce: { type: 'string' }, // operator: delay that coalesces bursts of changes, default 1s
-  'retry-backoff': { type: 'string' }, // worker: first retry delay of a failed release, doubling to 10m, default 10s
-  'chart-cache-dir': { type: 'string' }, // worker: downloaded charts by digest, default $TMPDIR/capstan-charts
-  'git-poll-interval': { type: 'string' }, // daemon: fetch of the repo; operator: poll of Git chart sources; default 5m
-  'git-timeout': { type: 'string' }, // operator+worker: one git command, default 20s
-  'git-default-ref': { type: 'string' }, // chart.ref when unset, default master (as the Helm Operator)
-  'update-chart-deps': { type: 'string' }, // worker: `helm dependency build` for Git charts, default true
-  'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only
-  'git-url': { type: 'string' }, // daemon: the repository to sync (fluxd's flag)
-  'git-branch': { type: 'string' }, // daemon: default master, as fluxd
-  'git-path': { type: 'string', multiple: true }, // daemon: paths in the repo to sync (repeatable), default all
-  'sync-interval': { type: 'string' }, // daemon: sync at least this often, default 5m
-  'sync-garbage-collection': { type: 'boolean' }, // daemon: delete objects removed from Git, default false (fluxd)
-  'sync-garbage-collection-dry': { type: 'boolean' }, // daemon: log what GC would delete, default false
-  'sync-garbage-collection-budget': { type: 'string' }, // daemon: share of a source's objects one sweep may delete, default 0.25
-  config: { type: 'string' }, // daemon: a YAML file listing several repositories (see sync/sources-file.ts)
-  'git-ssh-key': { type: 'string' }, // daemon: private key (deploy key) for ssh URLs, default ssh's own
-  'git-ssh-known-hosts': { type: 'string' }, // daemon: known_hosts for ssh; unset = trust on first use
-  'sync-timeout': { type: 'string' }, // daemon: bound on one sync's applies, default 5m; what is left waits for the next
-  'git-user': { type: 'string' }, // daemon: committer of the sync tag (annotated, as fluxd's), default Capstan
-  'git-email': { type: 'string' }, // daemon: its email, default capstan@localhost
-  'git-ci-skip': { type: 'boolean' }, // daemon: append --git-ci-skip-message to what Capstan writes to Git
-  'git-ci-skip-message': { type: 'string' }, // default "[ci skip]", as fluxd
-  'sync-state': { type: 'string' }, // daemon: git (the sync tag) or secret (an annotation on --k8s-secret-name)
-  'k8s-secret-name': { type: 'string' }, // daemon: Secret with the SSH key (`identity`) and, with --sync-state secret, the marker
-  'k8s-secret-namespace': { type: 'string' }, // daemon: its namespace, default $POD_NAMESPACE or default
-  'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
-  'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
-  'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
-  'leader-election-namespace': { type: 'string' }, // daemon: namespace of its Leases, default $POD_NAMESPACE or default
-  'k8s-allow-namespace': { type: 'string', multiple: true }, // daemon: only sync these namespaces (repeatable)
-  'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"
-  'queue-name': { type: 'string' }, // operator+worker: the BullMQ queue, default capstan-helm-releases
-} as const;
-type FlagName = keyof typeof FLAGS;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -235,6 +204,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     syncTag: get('git-sync-tag') ?? 'flux-sync',
     readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
     allowNamespaces: Object.freeze(list('k8s-allow-namespace')),
+    pushBranch: get('git-push-branch'),
     cacheDir: join(get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'), 'sync'),
   });
 
@@ -263,9 +233,30 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     leaderElectionNamespace: get('leader-election-namespace') ?? (env.POD_NAMESPACE || 'default'),
     syncState,
     gitSecret: secretName ? Object.freeze({ namespace: get('k8s-secret-namespace') ?? (env.POD_NAMESPACE || 'default'), name: secretName }) : undefined,
+    image: imageConfig(get, list),
     syncSources: Object.freeze(configFile ? readSourcesFile(configFile).map((e) => Object.freeze({
       ...flagSource, ...e, cacheDir: join(flagSource.cacheDir, e.name),
-      gitBranch: e.gitBranch ?? flagSource.gitBranch, gitPaths: Object.freeze(e.gitPaths ?? flagSource.gitPaths),
+      gitBranch: e.gitBranch ?? flagSource.gitBranch, pushBranch: e.pushBranch, gitPaths: Object.freeze(e.gitPaths ?? flagSource.gitPaths),
     })) : gitUrl ? [flagSource] : []),
+  });
+}
+
+// The registry flags; the interval takes fluxd's deprecated --registry-poll-interval when --automation-interval is unset.
+function imageConfig(get: (flag: FlagName) => string | undefined, list: (flag: FlagName) => string[]): ImageConfig {
+  const interval = get('automation-interval') ? 'automation-interval' : get('registry-poll-interval') ? 'registry-poll-interval' : undefined;
+  const platform = get('registry-platform') ?? 'linux/amd64';
+  if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) throw new ConfigError('registry-platform', `expected os/architecture[/variant], got "${platform}"`);
+  const rps = Number(get('registry-rps') ?? '50');
+  if (!(rps > 0)) throw new ConfigError('registry-rps', 'expected a number above 0');
+  return Object.freeze({
+    disabled: parseBool('registry-disable-scanning', get('registry-disable-scanning') ?? 'false'),
+    intervalMs: interval ? parseDuration(interval, get(interval) ?? '') : 300_000,
+    includeImages: Object.freeze(list('registry-include-image')),
+    excludeImages: Object.freeze(list('registry-exclude-image').length ? list('registry-exclude-image') : ['k8s.gcr.io/*']),
+    insecureHosts: Object.freeze(list('registry-insecure-host')),
+    rps,
+    burst: positiveInt('registry-burst', get('registry-burst') ?? '10'),
+    platform,
+    dockerConfig: get('docker-config'),
   });
 }

@@ -62,7 +62,7 @@ const BASE_ENV = {
   GIT_ALTERNATE_OBJECT_DIRECTORIES: undefined, GIT_COMMON_DIR: undefined, GIT_NAMESPACE: undefined,
 };
 
-export interface Command { args: string[]; gitDir?: string; remote?: Remote; input?: string; env?: Record<string, string> }
+export interface Command { args: string[]; gitDir?: string; cwd?: string; remote?: Remote; input?: string; env?: Record<string, string> }
 
 // Runs one git command in its own process group, so that a timeout or an abort also stops the transport helper
 // (git-remote-http, ssh) holding its pipes: SIGTERM first, which lets git remove its lock files, SIGKILL 5 s on.
@@ -78,7 +78,7 @@ export async function git(cmd: Command, opts: GitOptions): Promise<string> {
   const stop = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
   const child = execa('git', cmd.args, {
     env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header, ...(opts.ssh ? { GIT_SSH_COMMAND: sshCommand(opts.ssh) } : {}) },
-    input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,
+    ...(cmd.cwd ? { cwd: cmd.cwd } : {}), input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,
   });
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {

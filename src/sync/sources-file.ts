@@ -8,6 +8,7 @@ export interface SourceEntry {
   name: string;
   gitUrl: string;
   gitBranch?: string;
+  pushBranch?: string;
   gitPaths?: string[];
   syncTag?: string;
   readonly?: boolean;
@@ -23,7 +24,7 @@ const isString: Check = (v) => typeof v === 'string' && v.length > 0;
 const isBool: Check = (v) => typeof v === 'boolean';
 const isStrings: Check = (v) => Array.isArray(v) && v.every(isString);
 const FIELDS: Record<string, Check> = {
-  name: isString, gitUrl: isString, gitBranch: isString, gitPaths: isStrings, syncTag: isString, readonly: isBool,
+  name: isString, gitUrl: isString, gitBranch: isString, pushBranch: isString, gitPaths: isStrings, syncTag: isString, readonly: isBool,
   defaultNamespace: isString, garbageCollection: isBool, garbageCollectionDry: isBool,
   usernameFile: isString, passwordFile: isString, sshKeyFile: isString, knownHostsFile: isString,
 };
