@@ -9,7 +9,8 @@ step(){ echo "== $* ($(date +%T))" >&2; }
 
 # Debian packages the tests drive (Go and Node come with the machine; Node 24 comes from npm below).
 missing=()
-for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools ssh-keygen:openssh-client; do
+for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools ssh-keygen:openssh-client \
+    docker-registry:docker-registry htpasswd:apache2-utils; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the SSH transport tests run their own sshd on loopback

@@ -26,6 +26,12 @@ import { identityRoute } from './api/identity.ts';
 import { realSyncCluster } from './kube/sync-cluster.ts';
 import { startSyncDaemon, type SyncDaemon } from './sync/daemon.ts';
 import { redisOptions } from './redis-connection.ts';
+import { startImageAutomation, type ImageAutomation } from './image/automation/automation.ts';
+import { parseDockerConfig, type RegistryCredentials } from './image/registry/docker-config.ts';
+import { createRateLimiter } from './image/registry/rate-limiter.ts';
+import { redisImageCache } from './image/scan/image-cache.ts';
+import { kubePullCredentials } from './kube/pull-secrets.ts';
+import { readFileSync } from 'node:fs';
 
 // The only composition root: builds Config, logger and the real ports, starts the roles asked for, and stops
 // them in order on SIGTERM/SIGINT (workers finish their helm runs first). Exit: 0 clean, 1 failure, 2 bad flags.
@@ -52,6 +58,9 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     const secretKey = config.gitSecret ? await kube.secretKey(config.gitSecret.namespace, config.gitSecret.name, 'identity') : undefined;
     const identity = secretKey ? await writeIdentity(secretKey, join(config.sync.cacheDir, 'identity')) : config.sync.ssh?.keyFile;
     if (identity) routes.push(identityRoute(identity));
+    const images = imageParts(config, log);
+    const pullCredentials = kubePullCredentials(kc, (message) => log.warn({ component: 'image' }, message));
+    const automations: ImageAutomation[] = [];
     const daemons = config.syncSources.map((configured) => {
       const source = !configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured;
       const daemonLog = log.child({ component: 'daemon', source: source.name });
@@ -77,6 +86,22 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
         },
         onFailure: () => metrics.syncFailures.inc(),
       });
+      if (images && !source.readonly) {
+        automations.push(startImageAutomation({
+          source, image: config.image, cache: images.cache, limiter: images.limiter, dockerConfig: images.dockerConfig,
+          pullCredentials: () => pullCredentials.session(), gitTimeoutMs: config.gitTimeoutMs,
+          log: log.child({ component: 'image', source: source.name }), isLeader: () => lease.isLeader(),
+          onRequest: (e) => metrics.registryRequests.inc({ host: e.host, kind: e.kind, status: String(e.status) }),
+          onRecord: (r) => {
+            metrics.automationCycles.inc({ result: 'ok' });
+            metrics.imageUpdates.inc(r.updates.length);
+            for (const host of images.hosts()) metrics.registryRate.set({ host }, images.limiter.rate(host));
+          },
+          onFailure: () => metrics.automationCycles.inc({ result: 'error' }),
+          // an automation commit is applied at once, as fluxd synced after its own pushes
+          onPushed: () => daemon?.syncNow(),
+        }));
+      }
       return daemon;
     });
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
@@ -84,6 +109,8 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       source: s.name, url: redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []), record: daemons[i]?.last(),
     }))));
     stops.push(async () => {
+      await Promise.all(automations.map((a) => a.stop()));
+      await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
       await Promise.all(leases.map((l) => l.stop()));
     });
@@ -138,6 +165,40 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
   return { stops, ready: () => ready, routes };
 }
 
+// The registry parts the daemon's sources share: the Redis tag cache, one rate limiter per registry host, and the
+// --docker-config credentials; undefined with --registry-disable-scanning.
+function imageParts(config: Config, log: Logger) {
+  if (config.image.disabled) {
+    log.info('--registry-disable-scanning: no image scanning or automation');
+    return undefined;
+  }
+  let dockerConfig = new Map<string, RegistryCredentials>();
+  if (config.image.dockerConfig) {
+    let text: string;
+    try {
+      text = readFileSync(config.image.dockerConfig, 'utf8');
+    } catch (err) {
+      throw new ConfigError('docker-config', `cannot read ${config.image.dockerConfig}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    try {
+      dockerConfig = parseDockerConfig(text, config.image.dockerConfig);
+    } catch (err) {
+      throw new ConfigError('docker-config', (err as Error).message);
+    }
+  }
+  // commands fail after a few retries instead of queueing forever: a cycle without Redis fails and backs off
+  const redis = new Redis({ ...redisOptions(config.redisUrl), maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => log.debug({ err: err.message }, 'image cache: redis error'));
+  const seen = new Set<string>();
+  const limiter = createRateLimiter({ rps: config.image.rps, burst: config.image.burst });
+  return {
+    cache: redisImageCache(redis), dockerConfig,
+    limiter: { ...limiter, acquire: (host: string, signal?: AbortSignal) => { seen.add(host); return limiter.acquire(host, signal); } },
+    hosts: () => [...seen],
+    close: async () => { await redis.quit().catch(() => undefined); },
+  };
+}
+
 async function main(): Promise<number> {
   let config: Config;
   try {
@@ -149,7 +210,15 @@ async function main(): Promise<number> {
   }
   const log = logger(config);
   const metrics = createMetrics();
-  const { stops, ready, routes } = await startRoles(config, log, metrics);
+  let roles: Awaited<ReturnType<typeof startRoles>>;
+  try {
+    roles = await startRoles(config, log, metrics);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`capstan: ${err.message}\n`);
+    return 2;
+  }
+  const { stops, ready, routes } = roles;
   const server: Server = await startHttpServer({ ...config.listen, registry: metrics.registry, ready, routes });
   log.info({ listen: server.address(), queue: config.queueName }, 'started');
   await new Promise<void>((resolve) => {

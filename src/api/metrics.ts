@@ -23,6 +23,10 @@ export function createMetrics() {
     syncManifests: new Gauge({ name: 'flux_daemon_sync_manifests', help: 'Objects in the last sync, by outcome', labelNames: ['success'], registers: [registry] }),
     syncApplied: new Counter({ name: 'capstan_sync_applied_total', help: 'Objects server-side applied by Git sync', registers: [registry] }),
     syncFailures: new Counter({ name: 'capstan_sync_cycle_failures_total', help: 'Sync cycles that could not read Git or list the cluster', registers: [registry] }),
+    registryRequests: new Counter({ name: 'capstan_registry_requests_total', help: 'Requests to container registries, by host, kind and status', labelNames: ['host', 'kind', 'status'], registers: [registry] }),
+    registryRate: new Gauge({ name: 'capstan_registry_rate_limit', help: 'Requests per second currently allowed to a registry host (halved on 429)', labelNames: ['host'], registers: [registry] }),
+    automationCycles: new Counter({ name: 'capstan_image_automation_cycles_total', help: 'Image automation cycles, by result', labelNames: ['result'], registers: [registry] }),
+    imageUpdates: new Counter({ name: 'capstan_image_updates_total', help: 'Container images updated in Git by automation', registers: [registry] }),
     queueLength: new Gauge({ name: 'flux_helm_operator_release_queue_length_count', help: 'Release jobs waiting or delayed', registers: [registry] }),
   };
 }

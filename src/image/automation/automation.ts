@@ -216,7 +216,10 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   };
   schedule(0);
   return {
-    runNow: () => (running ? void (again = true) : schedule(0)),
+    runNow: () => {
+      if (running) again = true;
+      else schedule(0);
+    },
     last: () => lastRecord,
     async stop() {
       stopped = true;

@@ -22,8 +22,8 @@ export function tagVersion(tag: string): semver.SemVer | undefined {
   return semver.parse(`${m[1]}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}${m[5] ?? ''}`) ?? undefined;
 }
 
-function globMatcher(pattern: string): (tag: string) => boolean {
-  // fluxd's glob: only `*`, anchored at both ends, spaces significant
+// fluxd's glob (ryanuber/go-glob): only `*`, anchored at both ends, spaces significant.
+export function globMatcher(pattern: string): (tag: string) => boolean {
   const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   const re = new RegExp(`^${parts.join('.*')}$`, 's');
   return (tag) => re.test(tag);
