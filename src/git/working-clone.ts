@@ -28,11 +28,27 @@ export function isRejectedPush(err: unknown): boolean {
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
+const queues = new Map<string, Promise<unknown>>();
+
+// Runs fn after every earlier call for the same working clone has settled: one writer per clone in this process.
+function serialised<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(dir) ?? Promise.resolve()).then(fn, fn);
+  const settled = run.catch(() => undefined);
+  queues.set(dir, settled);
+  void settled.then(() => (queues.get(dir) === settled ? void queues.delete(dir) : undefined));
+  return run;
+}
+
 // Runs `edit` on a fresh checkout of the branch head, commits what it changed (committer from --git-user and
 // --git-email, hooks skipped as fluxd did) and pushes. When the push is rejected because the branch moved, it
 // fetches again, re-runs the edit on the new head and retries, with backoff, up to maxAttempts; it never
-// force-pushes. An edit that finds nothing to change ends it without a commit ("no changes" is success).
-export async function commitAndPush(target: WriteTarget, edit: TreeEdit, opts: GitOptions & { maxAttempts?: number; backoffMs?: number }): Promise<PushResult> {
+// force-pushes. An edit that finds nothing to change ends it without a commit ("no changes" is success). Calls
+// for one working clone run one after another; each process must use its own clone directory.
+export function commitAndPush(target: WriteTarget, edit: TreeEdit, opts: GitOptions & { maxAttempts?: number; backoffMs?: number }): Promise<PushResult> {
+  return serialised(target.dir, () => commitAndPushNow(target, edit, opts));
+}
+
+async function commitAndPushNow(target: WriteTarget, edit: TreeEdit, opts: GitOptions & { maxAttempts?: number; backoffMs?: number }): Promise<PushResult> {
   const remote = remoteOf(target.url, opts.auth);
   const run = (args: string[], extra: { input?: string; remote?: typeof remote } = {}) => git({ args, cwd: target.dir, ...extra }, opts);
   if (!(await exists(`${target.dir}/.git`))) await git({ args: ['init', '--quiet', target.dir] }, opts);

@@ -5,6 +5,7 @@ import type { SyncConfig } from '../config.ts';
 import { exportTree, fetchMirror, resolveRef } from '../git/mirror.ts';
 import { moveSyncTag, syncTagCommit } from '../git/sync-tag.ts';
 import { redact } from '../helm/helm-error.ts';
+import { startLoop } from '../loop.ts';
 import { fluxSyncSetName } from './checksum.ts';
 import { memoryMarker, type SyncMarker } from './sync-marker.ts';
 import type { SyncCluster } from './cluster.ts';
@@ -46,57 +47,24 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   });
   let lastSynced: string | undefined;
   let tagRead = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  let failures = 0;
-  const schedule = (ms: number) => {
-    clearTimeout(timer);
-    if (!stopped) timer = setTimeout(() => void cycle(), ms);
-  };
-  let again = false; // a trigger that arrived mid-cycle: run once more right after, so no push is missed
-  const cycle = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
+  // this process's checkouts of this source (removed on stop): a sweep must never remove another daemon's
+  const trees = join(sync.cacheDir, 'trees', `${sourceId.slice(0, 24)}-${process.pid}`);
+  // one cycle: sync when due, and say how long until the next; failures back off from retryBaseMs to the interval
+  const cycle = async (): Promise<number> => {
+    if (opts.isLeader && !opts.isLeader()) {
+      // another replica syncs this source; look again soon, and sync at once on becoming leader
+      forced = true;
+      return 2_000;
     }
-    const run = (async () => {
-      try {
-        if (opts.isLeader && !opts.isLeader()) {
-          // another replica syncs this source; look again soon, and sync at once on becoming leader
-          forced = true;
-          schedule(2_000);
-          return;
-        }
-        const record = await syncOnce();
-        if (record === lastRecord) {
-          schedule(again ? 0 : every);
-          again = false;
-          return;
-        }
-        lastRecord = record;
-        if (record.complete) lastSynced = record.revision;
-        failures = 0;
-        opts.onRecord?.(record);
-        opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
-          failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
-          gcRefused: record.gcRefused, ms: Math.round(record.durationMs) }, 'synced');
-        schedule(again ? 0 : every);
-        again = false;
-      } catch (err) {
-        failures++;
-        const delay = Math.min(every, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
-        opts.onFailure?.(err as Error);
-        opts.log.warn({ err: redact((err as Error).message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
-        schedule(delay);
-      }
-    })();
-    // cleared after the assignment: a cycle that ends without awaiting must not leave `running` set forever
-    running = run;
-    void run.finally(() => {
-      if (running === run) running = undefined;
-    });
-    return run;
+    const record = await syncOnce();
+    if (record === lastRecord) return every;
+    lastRecord = record;
+    if (record.complete) lastSynced = record.revision;
+    opts.onRecord?.(record);
+    opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
+      failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
+      gcRefused: record.gcRefused, ms: Math.round(record.durationMs) }, 'synced');
+    return every;
   };
   const syncOnce = async (): Promise<SyncRecord> => {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
@@ -112,7 +80,6 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       lastSynced = await marker.read(dir);
       tagRead = true;
     }
-    const trees = join(sync.cacheDir, 'trees');
     const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
     const record = await syncSource({
       id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace,
@@ -133,18 +100,21 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       lastSynced = sha;
     }
   };
-  schedule(0);
+  const loop = startLoop(cycle, (err, failures) => {
+    const delay = Math.min(every, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
+    opts.onFailure?.(err);
+    opts.log.warn({ err: redact(err.message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
+    return delay;
+  });
   return {
     syncNow: () => {
       forced = true;
-      if (running) again = true;
-      else schedule(0);
+      loop.runNow();
     },
     last: () => lastRecord,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
+      await rm(trees, { recursive: true, force: true });
     },
   };
 }

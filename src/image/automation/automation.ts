@@ -1,10 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ImageConfig, SyncConfig } from '../../config.ts';
 import { commitAndPush } from '../../git/working-clone.ts';
 import { redact } from '../../helm/helm-error.ts';
 import type { PullCredentials } from '../../kube/pull-secrets.ts';
+import { startLoop } from '../../loop.ts';
 import { mapLimit } from '../../map-limit.ts';
 import { loadManifests } from '../../sync/load-manifests.ts';
 import { readManifestFiles } from '../../sync/read-files.ts';
@@ -67,16 +69,9 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: source.auth, ssh: source.ssh };
   const secrets = source.auth ? [source.auth.password] : [];
   let lastRecord: AutomationRecord | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let failures = 0;
   const abort = new AbortController();
-  const schedule = (ms: number) => {
-    clearTimeout(timer);
-    if (!stopped) timer = setTimeout(() => void cycle(), ms);
-  };
+  // this process's own working clone of the source (several daemons, or tests, may share one cache directory)
+  const workDir = join(source.cacheDir, 'image-write', `${createHash('sha256').update(`${source.gitUrl}#${source.gitBranch}`).digest('hex').slice(0, 12)}-${process.pid}`);
 
   const clientFor = (creds: ReadonlyMap<string, RegistryCredentials>): RegistryClient => createRegistryClient({
     credentials: (domain) => creds.get(domain), insecureHosts: opts.image.insecureHosts, platform, limiter: opts.limiter,
@@ -147,7 +142,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
     const record: AutomationRecord = { at: new Date().toISOString(), repositories: 0, updates: [], skipped: [], warnings: [], attempts: 0, durationMs: 0 };
     const allowed = source.allowNamespaces.length ? new Set(source.allowNamespaces) : undefined;
     const result = await commitAndPush({
-      url: source.gitUrl ?? '', branch: source.gitBranch, pushBranch: source.pushBranch, dir: join(source.cacheDir, 'image-write'),
+      url: source.gitUrl ?? '', branch: source.gitBranch, pushBranch: source.pushBranch, dir: workDir,
       committer: { name: source.gitUser, email: source.gitEmail }, ciSkipMessage: source.ciSkipMessage,
     }, async (root, base) => {
       // a retry after a rejected push starts over on the new head
@@ -180,52 +175,29 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
     return record;
   };
 
-  const cycle = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    const run = (async () => {
-      try {
-        if (opts.isLeader && !opts.isLeader()) return schedule(5_000);
-        const record = await runOnce();
-        failures = 0;
-        lastRecord = record;
-        opts.onRecord?.(record);
-        const level = record.commit || record.warnings.length ? 'info' : 'debug';
-        opts.log[level]({ commit: record.commit, updates: record.updates, skipped: record.skipped, warnings: record.warnings,
-          repositories: record.repositories, attempts: record.attempts, ms: Math.round(record.durationMs) }, record.commit ? 'image updates pushed' : 'images checked');
-        if (record.commit) opts.onPushed?.(record.commit);
-        schedule(again ? 0 : opts.image.intervalMs);
-      } catch (err) {
-        if (stopped) return;
-        failures++;
-        const delay = Math.min(opts.image.intervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
-        opts.onFailure?.(err as Error);
-        opts.log.warn({ err: redact((err as Error).message, secrets), retryInMs: delay }, 'image automation failed; nothing pushed');
-        schedule(delay);
-      } finally {
-        again = false;
-      }
-    })();
-    running = run;
-    void run.finally(() => {
-      if (running === run) running = undefined;
-    });
-    return run;
-  };
-  schedule(0);
+  const loop = startLoop(async () => {
+    if (opts.isLeader && !opts.isLeader()) return 5_000;
+    const record = await runOnce();
+    lastRecord = record;
+    opts.onRecord?.(record);
+    const level = record.commit || record.warnings.length ? 'info' : 'debug';
+    opts.log[level]({ commit: record.commit, updates: record.updates, skipped: record.skipped, warnings: record.warnings,
+      repositories: record.repositories, attempts: record.attempts, ms: Math.round(record.durationMs) }, record.commit ? 'image updates pushed' : 'images checked');
+    if (record.commit) opts.onPushed?.(record.commit);
+    return opts.image.intervalMs;
+  }, (err, failures) => {
+    const delay = Math.min(opts.image.intervalMs, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
+    opts.onFailure?.(err);
+    opts.log.warn({ err: redact(err.message, secrets), retryInMs: delay }, 'image automation failed; nothing pushed');
+    return delay;
+  });
   return {
-    runNow: () => {
-      if (running) again = true;
-      else schedule(0);
-    },
+    runNow: () => loop.runNow(),
     last: () => lastRecord,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
       abort.abort(new Error('stopping'));
-      await running;
+      await loop.stop();
+      await rm(workDir, { recursive: true, force: true });
     },
   };
 }
