@@ -5,6 +5,7 @@
 marker="$(git rev-parse --absolute-git-dir)/raced"
 [ -e "$marker" ] && exit 0
 read -r old new ref
+case "$ref" in refs/heads/*) ;; *) exit 0 ;; esac   # not the daemon's flux-sync tag
 case "$(git log -1 --format=%s "$new")" in Auto-release*) ;; *) exit 0 ;; esac
 touch "$marker"
 # outside the push's quarantine, which refuses ref updates
