@@ -2,7 +2,7 @@
 import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
 import { asRecord, metadataStrings } from '../../sync/manifest.ts';
 import { helmReleaseImages, valueAtPath } from '../workload/helm-images.ts';
-import { formatImageRef, parseImageRef } from '../workload/image-ref.ts';
+import { joinWrittenImage, splitWrittenImage } from '../workload/written-image.ts';
 import type { ContainerImage } from '../workload/workload.ts';
 import { childOf, EditError, type Located, mapAt } from './locate.ts';
 import { type Splice, scalarSplice } from './splice.ts';
@@ -33,7 +33,7 @@ export function helmImageSplices(text: string, located: Located, container: stri
 
 // [path, value] for each part of the new reference, split along the paths the old one was read from.
 function partsOf(located: Located, image: string, paths: Paths, values: Record<string, unknown>): Array<[string, string]> {
-  const ref = parseImageRef(image);
+  const ref = splitWrittenImage(image);
   const namePath = paths.image ?? paths.repository;
   if (!ref || !namePath) throw new EditError({ ...located, field: 'spec.values' }, `"${image}" is not an image reference`);
   const parts: Array<[string, string]> = [];
@@ -43,7 +43,7 @@ function partsOf(located: Located, image: string, paths: Paths, values: Record<s
     const current = valueAtPath(values, paths.registry);
     const keep = typeof current === 'string' && current !== '' && image.startsWith(`${current}/`);
     parts.push([paths.registry, keep ? current : ref.domain]);
-    rest = keep ? image.slice(current.length + 1) : formatImageRef({ ...ref, domain: '' });
+    rest = keep ? image.slice(current.length + 1) : joinWrittenImage({ ...ref, domain: '' });
   }
   if (paths.tag) {
     const colon = rest.lastIndexOf(':');

@@ -1,6 +1,6 @@
 // The images a HelmRelease's values name, found the way fluxd found them (flux:pkg/cluster/kubernetes/resource/helmrelease.go).
 import { asRecord } from '../../sync/manifest.ts';
-import { formatImageRef, parseImageRef } from './image-ref.ts';
+import { joinWrittenImage, splitWrittenImage } from './written-image.ts';
 import type { ContainerImage } from './workload.ts';
 
 // The container name of an image at the top level of `spec.values`.
@@ -61,7 +61,7 @@ function detectContainer(map: Record<string, unknown>, base: string): Found | un
 
 // The reference with the map's `registry` and `tag` strings (when present) taking the place of its own parts.
 function withParts(map: Record<string, unknown>, name: string, base: string, paths: Paths): Found | undefined {
-  const ref = parseImageRef(name);
+  const ref = splitWrittenImage(name);
   if (!ref) return undefined;
   const found: Paths = { ...paths };
   if (typeof map.registry === 'string') {
@@ -72,7 +72,7 @@ function withParts(map: Record<string, unknown>, name: string, base: string, pat
     ref.tag = map.tag;
     found.tag = `${base}tag`;
   }
-  return { image: formatImageRef(ref), paths: found };
+  return { image: joinWrittenImage(ref), paths: found };
 }
 
 // alias -> the paths its annotations name.
@@ -101,6 +101,6 @@ function resolveMapping(values: Record<string, unknown>, paths: Paths): Found | 
   const tag = at(paths.tag);
   if (repository === undefined || (paths.registry && registry === undefined) || (paths.tag && tag === undefined)) return undefined;
   const composed = `${paths.registry ? `${registry}/` : ''}${repository}${paths.tag ? `:${tag}` : ''}`;
-  const ref = parseImageRef(composed);
-  return ref && { image: formatImageRef(ref), paths: { ...paths } };
+  const ref = splitWrittenImage(composed);
+  return ref && { image: joinWrittenImage(ref), paths: { ...paths } };
 }
