@@ -162,6 +162,9 @@ describe('image automation: registry tags to Git commits', () => {
     await git(work, 'push', 'origin', 'HEAD:main');
     await waitCycles(4);
     assert.deepEqual(await log(1), ['Roll sv back to 1.10.0']);
+    const api = (await (await fetch(`${daemon.url}/api/capstan/v1/images`)).json()) as { sources: Array<{ record: { skipped: Array<{ workload: string; reason: string }> } }> };
+    const held = api.sources[0]?.record.skipped.find((s) => s.workload === `${ns}:deployment/sv`);
+    assert.match(held?.reason ?? '', /^held at 1\.10\.0: .*sv:1\.11\.0 was released before and then changed in Git; waiting for a newer tag$/);
     await pushImage(reg, 'sv', '1.12.0', { created: minutes(30) });
     await eventually('the 1.12.0 commit', async () => ((await log(1))[0] === `Auto-release ${host()}/sv:1.12.0` || undefined), 60_000);
   });

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { dashboardRoute } from './api/dashboard.ts';
 import { startHttpServer, type Route } from './api/http-server.ts';
-import { syncRecordsRoute } from './api/sync-records.ts';
+import { recordsRoute } from './api/sync-records.ts';
 import { syncTriggerRoutes } from './api/sync-triggers.ts';
 import { redact } from './helm/helm-error.ts';
 import { ConfigError } from './config-error.ts';
@@ -60,7 +60,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     if (identity) routes.push(identityRoute(identity));
     const images = imageParts(config, log);
     const pullCredentials = kubePullCredentials(kc, (message) => log.warn({ component: 'image' }, message));
-    const automations: ImageAutomation[] = [];
+    const automations = new Map<string, ImageAutomation>();
     const daemons = config.syncSources.map((configured) => {
       const source = !configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured;
       const daemonLog = log.child({ component: 'daemon', source: source.name });
@@ -87,7 +87,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
         onFailure: () => metrics.syncFailures.inc(),
       });
       if (images && !source.readonly) {
-        automations.push(startImageAutomation({
+        automations.set(source.name, startImageAutomation({
           source, image: config.image, cache: images.cache, limiter: images.limiter, dockerConfig: images.dockerConfig,
           pullCredentials: () => pullCredentials.session(), gitTimeoutMs: config.gitTimeoutMs,
           log: log.child({ component: 'image', source: source.name }), isLeader: () => lease.isLeader(),
@@ -105,11 +105,12 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       return daemon;
     });
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
-    routes.push(syncRecordsRoute(() => config.syncSources.map((s, i) => ({
-      source: s.name, url: redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []), record: daemons[i]?.last(),
-    }))));
+    const safeUrl = (s: (typeof config.syncSources)[number]) => redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []);
+    routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last() }))));
+    routes.push(recordsRoute('/api/capstan/v1/images', () => config.syncSources.filter((s) => automations.has(s.name))
+      .map((s) => ({ source: s.name, url: safeUrl(s), record: automations.get(s.name)?.last() }))));
     stops.push(async () => {
-      await Promise.all(automations.map((a) => a.stop()));
+      await Promise.all([...automations.values()].map((a) => a.stop()));
       await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
       await Promise.all(leases.map((l) => l.stop()));

@@ -55,7 +55,25 @@ describe('loadConfig', () => {
     assert.equal(loadConfig(['daemon', '--git-url', 'x', '--git-ci-skip'], {}).sync.ciSkipMessage, '[ci skip]');
   });
 
+  it('reads the registry flags, with fluxd\'s defaults and its deprecated --registry-poll-interval', () => {
+    const d = loadConfig(['daemon', '--git-url', 'x'], {}).image;
+    assert.deepEqual({ ...d }, { disabled: false, intervalMs: 300_000, includeImages: [], excludeImages: ['k8s.gcr.io/*'], insecureHosts: [],
+      rps: 50, burst: 10, platform: 'linux/amd64', dockerConfig: undefined });
+    const c = loadConfig(['daemon', '--git-url', 'x', '--registry-poll-interval', '2m', '--registry-insecure-host', 'a:5000,b',
+      '--registry-exclude-image', 'quay.io/*', '--registry-platform', 'linux/arm64/v8', '--git-push-branch', 'updates'], { CAPSTAN_REGISTRY_RPS: '5' });
+    assert.equal(c.image.intervalMs, 120_000);
+    assert.deepEqual(c.image.insecureHosts, ['a:5000', 'b']);
+    assert.deepEqual(c.image.excludeImages, ['quay.io/*']);
+    assert.equal(c.image.platform, 'linux/arm64/v8');
+    assert.equal(c.image.rps, 5);
+    assert.equal(c.sync.pushBranch, 'updates');
+    assert.equal(loadConfig(['daemon', '--git-url', 'x', '--automation-interval', '30s', '--registry-poll-interval', '2m'], {}).image.intervalMs, 30_000);
+  });
+
   const bad: Array<[string, string[], string]> = [
+    ['a bad platform', ['daemon', '--git-url', 'x', '--registry-platform', 'amd64'], 'registry-platform'],
+    ['a zero request rate', ['daemon', '--git-url', 'x', '--registry-rps', '0'], 'registry-rps'],
+    ['a bad automation interval', ['daemon', '--git-url', 'x', '--automation-interval', 'often'], 'automation-interval'],
     ['a daemon without --git-url', ['daemon'], 'git-url'],
     ['a boolean flag with a value other than true/false', ['daemon', '--git-url', 'x', '--sync-garbage-collection=maybe'], 'sync-garbage-collection'],
     ['a bad duration', ['operator', '--charts-sync-interval', '3 minutes'], 'charts-sync-interval'],

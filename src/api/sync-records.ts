@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SyncRecord } from '../sync/sync-source.ts';
 import type { Route } from './http-server.ts';
 
-// `GET /api/capstan/v1/sync`: the last record of each Git source (revision, applied, unchanged, failed with the
-// API server's messages, load errors with file and line, deleted, GC refusals, duration). Ids and messages only:
-// no object bodies, no credentials.
-export function syncRecordsRoute(records: () => Array<{ source: string; url: string; record: SyncRecord | undefined }>): Route {
+// `GET <path>`: the last record of each Git source, as `{sources: [...]}`. For `/api/capstan/v1/sync`: revision,
+// applied, unchanged, failed with the API server's messages, load errors with file and line, deleted, GC
+// refusals, duration. For `/api/capstan/v1/images`: the image updates pushed and the containers skipped with why.
+// Ids and messages only: no object bodies, no credentials.
+export function recordsRoute(path: string, records: () => unknown[]): Route {
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/api/capstan/v1/sync') return false;
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== path) return false;
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ sources: records() }));
     return true;
   };

@@ -69,6 +69,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: source.auth, ssh: source.ssh };
   const secrets = source.auth ? [source.auth.password] : [];
   let lastRecord: AutomationRecord | undefined;
+  let lastSkipped = '[]';
   const abort = new AbortController();
   // this process's own working clone of the source (several daemons, or tests, may share one cache directory)
   const workDir = join(source.cacheDir, 'image-write', `${createHash('sha256').update(`${source.gitUrl}#${source.gitBranch}`).digest('hex').slice(0, 12)}-${process.pid}`);
@@ -180,7 +181,10 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
     const record = await runOnce();
     lastRecord = record;
     opts.onRecord?.(record);
-    const level = record.commit || record.warnings.length ? 'info' : 'debug';
+    // what was skipped is logged when it changes (a held revert, a tag without a time), not every interval
+    const skipped = JSON.stringify(record.skipped);
+    const level = record.commit || record.warnings.length || skipped !== lastSkipped ? 'info' : 'debug';
+    lastSkipped = skipped;
     opts.log[level]({ commit: record.commit, updates: record.updates, skipped: record.skipped, warnings: record.warnings,
       repositories: record.repositories, attempts: record.attempts, ms: Math.round(record.durationMs) }, record.commit ? 'image updates pushed' : 'images checked');
     if (record.commit) opts.onPushed?.(record.commit);
