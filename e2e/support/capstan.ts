@@ -19,8 +19,9 @@ export interface CapstanProcess {
 
 export async function startCapstan(opts: {
   role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
+  port?: number; // default a free one
 }): Promise<CapstanProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const proc = execa(BIN, [
     opts.role, '--allow-namespace', opts.namespace, '--queue-name', opts.queue, '--listen', `127.0.0.1:${port}`,
     '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',

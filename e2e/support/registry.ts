@@ -23,13 +23,15 @@ export interface Registry {
 export type RegistryEndpoint = Pick<Registry, 'url' | 'auth'>;
 
 // Starts a registry (with htpasswd basic auth when `auth` is given) and resolves once GET /v2/ answers.
-export async function startRegistry(opts: { auth?: RegistryAuth } = {}): Promise<Registry> {
+// `notify`: the registry sends its push notifications (distribution's envelope) to this URL with the token as
+// a bearer Authorization header.
+export async function startRegistry(opts: { auth?: RegistryAuth; notify?: { url: string; token: string } } = {}): Promise<Registry> {
   if (!existsSync(REGISTRY_BINARY)) throw new Error(`${REGISTRY_BINARY} is missing: run through e2e/with-services.sh, or apt-get install docker-registry`);
   const dir = mkdtempSync(join(tmpdir(), 'capstan-registry-'));
   try {
     const host = `127.0.0.1:${await freePort()}`;
     const config = join(dir, 'config.yml');
-    writeFileSync(config, registryConfig(dir, host, opts.auth && (await htpasswdFile(dir, opts.auth))));
+    writeFileSync(config, registryConfig(dir, host, opts.auth && (await htpasswdFile(dir, opts.auth)), opts.notify));
     const log = join(dir, 'registry.log');
     const server = spawnLogged(config, log);
     const url = `http://${host}`;
@@ -52,7 +54,7 @@ export async function startRegistry(opts: { auth?: RegistryAuth } = {}): Promise
   }
 }
 
-function registryConfig(dir: string, host: string, htpasswd: string | undefined): string {
+function registryConfig(dir: string, host: string, htpasswd: string | undefined, notify?: { url: string; token: string }): string {
   const lines = [
     'version: 0.1',
     'log: { level: warn, formatter: text, accesslog: { disabled: true } }',
@@ -60,6 +62,10 @@ function registryConfig(dir: string, host: string, htpasswd: string | undefined)
     `http: { addr: ${JSON.stringify(host)}, secret: capstan-e2e-secret }`,
   ];
   if (htpasswd) lines.push(`auth: { htpasswd: { realm: capstan-e2e, path: ${JSON.stringify(htpasswd)} } }`);
+  if (notify) {
+    lines.push(`notifications: { endpoints: [{ name: capstan, url: ${JSON.stringify(notify.url)}, timeout: 2s, threshold: 3, backoff: 1s,`,
+      `  headers: { Authorization: [${JSON.stringify(`Bearer ${notify.token}`)}] } }] }`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,7 +4,9 @@ import type { Route } from './http-server.ts';
 
 const MAX_BODY = 1 << 20;
 
-async function body(req: IncomingMessage): Promise<Buffer | undefined> {
+// A request body up to 1 MiB, or undefined when it is larger.
+
+export async function body(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -15,7 +17,8 @@ async function body(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function same(a: string, b: string): boolean {
+// Compares two secrets in constant time.
+export function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

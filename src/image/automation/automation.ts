@@ -54,7 +54,13 @@ export interface AutomationOptions {
   retryBaseMs?: number;
 }
 
-export interface ImageAutomation { stop(): Promise<void>; runNow(): void; last(): AutomationRecord | undefined }
+export interface ImageAutomation {
+  stop(): Promise<void>;
+  runNow(): void;
+  // A registry said these repositories (`domain/path`; undefined: any) changed: re-list them in a cycle now.
+  nudge(repositories: readonly string[] | undefined): void;
+  last(): AutomationRecord | undefined;
+}
 
 const SCAN_CONCURRENCY = 4;
 
@@ -70,6 +76,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   const secrets = source.auth ? [source.auth.password] : [];
   let lastRecord: AutomationRecord | undefined;
   let lastSkipped = '[]';
+  let relist: Set<string> | 'all' = new Set();
   const abort = new AbortController();
   // this process's own working clone of the source (several daemons, or tests, may share one cache directory)
   const workDir = join(source.cacheDir, 'image-write', `${createHash('sha256').update(`${source.gitUrl}#${source.gitBranch}`).digest('hex').slice(0, 12)}-${process.pid}`);
@@ -81,7 +88,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
 
   // Scans every repository the workloads run (the include/exclude globs applied); image metadata only for the
   // tags a time-ordered filter of an automated container admits.
-  const scanAll = async (workloads: readonly WorkloadInGit[], timeFilters: Map<string, Array<(tag: string) => boolean>>, warnings: string[]) => {
+  const scanAll = async (workloads: readonly WorkloadInGit[], timeFilters: Map<string, Array<(tag: string) => boolean>>, warnings: string[], fresh: Set<string> | 'all') => {
     const repos = new Map<string, { ref: ImageRef; users: WorkloadInGit['workload'][] }>();
     for (const { workload } of workloads) {
       for (const c of workload.containers) {
@@ -106,7 +113,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
       const filters = timeFilters.get(name) ?? [];
       const scan = await scanRepository(ref, name, (tag) => filters.some((f) => f(tag)), {
         client: clientFor(mergeCredentials(...fromPods, new Map(opts.dockerConfig))), cache: opts.cache, now: Date.now,
-        listEveryMs: opts.image.intervalMs, burst: opts.image.burst, signal: abort.signal,
+        listEveryMs: opts.image.intervalMs, burst: opts.image.burst, signal: abort.signal, relist: fresh === 'all' || fresh.has(name),
       });
       for (const w of scan.warnings) warnings.push(`${name}: ${w}`);
       if (scan.error) warnings.push(`${name}: ${scan.error}`);
@@ -142,6 +149,8 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
     const started = performance.now();
     const record: AutomationRecord = { at: new Date().toISOString(), repositories: 0, updates: [], skipped: [], warnings: [], attempts: 0, durationMs: 0 };
     const allowed = source.allowNamespaces.length ? new Set(source.allowNamespaces) : undefined;
+    const fresh = relist;
+    relist = new Set();
     const result = await commitAndPush({
       url: source.gitUrl ?? '', branch: source.gitBranch, pushBranch: source.pushBranch, dir: workDir,
       committer: { name: source.gitUser, email: source.gitEmail }, ciSkipMessage: source.ciSkipMessage,
@@ -162,7 +171,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
         if (c.pattern.kind === PatternKind.semver) continue;
         timeFilters.set(c.repository, [...(timeFilters.get(c.repository) ?? []), c.pattern.matches]);
       }
-      const scans = await scanAll(workloads, timeFilters, record.warnings);
+      const scans = await scanAll(workloads, timeFilters, record.warnings, fresh);
       record.repositories = scans.size;
       const plan = planUpdates(candidates, (r) => scans.get(r), await releasedBefore(root, base, gitOpts));
       record.skipped = [...skipped, ...plan.skipped];
@@ -197,6 +206,11 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   });
   return {
     runNow: () => loop.runNow(),
+    nudge(repositories) {
+      if (repositories === undefined) relist = 'all';
+      else if (relist !== 'all') for (const r of repositories) relist.add(r);
+      loop.runNow();
+    },
     last: () => lastRecord,
     async stop() {
       abort.abort(new Error('stopping'));

@@ -23,6 +23,7 @@ export interface ScanDeps {
   now: () => number;
   listEveryMs: number; // a cached tag list younger than this is used as is: one list per repository per interval
   burst: number; // metadata reads at once
+  relist?: boolean; // read the tag list even when the cached one is young (a registry said it changed)
   signal?: AbortSignal;
 }
 
@@ -41,7 +42,7 @@ export async function scanRepository(ref: ImageRef, repository: string, needsTim
   const warnings: string[] = [];
   const cached = await deps.cache.tags(repository);
   let tags: string[];
-  if (cached && deps.now() - cached.fetchedAt < deps.listEveryMs) {
+  if (cached && !deps.relist && deps.now() - cached.fetchedAt < deps.listEveryMs) {
     tags = cached.tags;
   } else {
     try {
