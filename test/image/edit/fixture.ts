@@ -110,3 +110,11 @@ export function replacedOnce(text: string, from: string, to: string): string {
 export function crlf(text: string): string {
   return text.replaceAll('\n', '\r\n');
 }
+
+// The objects of FIXTURE, as the setters are given them.
+export type Target = { kind: string; name: string; namespace?: string };
+export const web: Target = { kind: 'Deployment', name: 'web', namespace: 'apps' };
+export const report: Target = { kind: 'CronJob', name: 'report' };
+export const db: Target = { kind: 'StatefulSet', name: 'db', namespace: 'apps' };
+export const agent: Target = { kind: 'DaemonSet', name: 'agent', namespace: 'apps' };
+export const cache: Target = { kind: 'HelmRelease', name: 'cache', namespace: 'apps' };

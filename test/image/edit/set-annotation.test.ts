@@ -4,17 +4,11 @@ import { EditError } from '../../../src/image/edit/locate.ts';
 import { setAnnotation } from '../../../src/image/edit/set-annotation.ts';
 import { metadataStrings } from '../../../src/sync/manifest.ts';
 import { parseManifestFile } from '../../../src/sync/load-manifests.ts';
-import { crlf, FIXTURE, replacedOnce } from './fixture.ts';
+import { crlf, FIXTURE, replacedOnce, type Target, web, report, db, agent, cache } from './fixture.ts';
 
 const opts = { defaultNamespace: 'default' };
 const FILE = 'apps/web.yaml';
 
-type Target = { kind: string; name: string; namespace?: string };
-const web: Target = { kind: 'Deployment', name: 'web', namespace: 'apps' };
-const report: Target = { kind: 'CronJob', name: 'report' };
-const db: Target = { kind: 'StatefulSet', name: 'db', namespace: 'apps' };
-const agent: Target = { kind: 'DaemonSet', name: 'agent', namespace: 'apps' };
-const cache: Target = { kind: 'HelmRelease', name: 'cache', namespace: 'apps' };
 
 // The annotations the file now gives the object, read back through the loader.
 function annotationsIn(text: string, target: Target): Record<string, string> {

@@ -4,7 +4,7 @@ import { EditError } from '../../../src/image/edit/locate.ts';
 import { setContainerImage } from '../../../src/image/edit/set-image.ts';
 import { workloadOf } from '../../../src/image/workload/workload.ts';
 import { parseManifestFile } from '../../../src/sync/load-manifests.ts';
-import { crlf, FIXTURE, replacedOnce } from './fixture.ts';
+import { crlf, FIXTURE, replacedOnce, type Target, web, report, db, agent, cache } from './fixture.ts';
 
 const opts = { defaultNamespace: 'default' };
 const FILE = 'apps/web.yaml';
@@ -17,12 +17,6 @@ function imageIn(text: string, id: string, container: string): string | undefine
   return workload?.containers.find((c) => c.name === container)?.image;
 }
 
-type Target = { kind: string; name: string; namespace?: string };
-const web: Target = { kind: 'Deployment', name: 'web', namespace: 'apps' };
-const report: Target = { kind: 'CronJob', name: 'report' };
-const db: Target = { kind: 'StatefulSet', name: 'db', namespace: 'apps' };
-const agent: Target = { kind: 'DaemonSet', name: 'agent', namespace: 'apps' };
-const cache: Target = { kind: 'HelmRelease', name: 'cache', namespace: 'apps' };
 
 describe('setContainerImage changes only the image value', () => {
   // [what, target, container, new image, text replaced, replacement]
