@@ -90,9 +90,16 @@ function spawnLogged(config: string, log: string): Running {
     closeSync(fd);
   }
   let exited: string | undefined;
+  // a test or script that dies without stop() must not leave the registry running
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
   const done = new Promise<void>((resolve) => {
     child.once('error', (err) => { exited ??= err.message; resolve(); });
-    child.once('exit', (code, signal) => { exited ??= signal ? `killed by ${signal}` : `exit code ${code}`; resolve(); });
+    child.once('exit', (code, signal) => {
+      exited ??= signal ? `killed by ${signal}` : `exit code ${code}`;
+      process.off('exit', orphaned);
+      resolve();
+    });
   });
   return {
     exited: () => exited,
