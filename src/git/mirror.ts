@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { serialised } from '../serialised.ts';
 import { git, remoteOf, type GitOptions } from './run-git.ts';
 
 export { DEFAULT_GIT_TIMEOUT_MS, type GitAuth, type GitOptions } from './run-git.ts';
@@ -18,17 +19,6 @@ export interface MirrorOptions extends GitOptions {
 
 
 const fetchedAt = new Map<string, number>();
-const queues = new Map<string, Promise<void>>();
-
-// Runs fn after every earlier call with the same key has settled: one git process per mirror at a time.
-function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(fn);
-  const settled = run.then(() => {}, () => {});
-  queues.set(key, settled);
-  void settled.then(() => (queues.get(key) === settled ? void queues.delete(key) : undefined));
-  return run;
-}
-
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 // Writes into `<dest>.tmp-*` with fill, then renames it to dest; a dest that appeared meanwhile is kept.

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serialised } from '../serialised.ts';
 import { GitError } from './git-error.ts';
 import { git, remoteOf, type GitOptions } from './run-git.ts';
 
@@ -27,17 +28,6 @@ export function isRejectedPush(err: unknown): boolean {
 }
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
-
-const queues = new Map<string, Promise<unknown>>();
-
-// Runs fn after every earlier call for the same working clone has settled: one writer per clone in this process.
-function serialised<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(dir) ?? Promise.resolve()).then(fn, fn);
-  const settled = run.catch(() => undefined);
-  queues.set(dir, settled);
-  void settled.then(() => (queues.get(dir) === settled ? void queues.delete(dir) : undefined));
-  return run;
-}
 
 // Runs `edit` on a fresh checkout of the branch head, commits what it changed (committer from --git-user and
 // --git-email, hooks skipped as fluxd did) and pushes. When the push is rejected because the branch moved, it

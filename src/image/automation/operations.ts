@@ -1,17 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commitAndPush, type PushResult, type WriteTarget } from '../../git/working-clone.ts';
 import type { GitOptions } from '../../git/run-git.ts';
 import { loadManifests } from '../../sync/load-manifests.ts';
 import { id, metadataStrings, type Manifest } from '../../sync/manifest.ts';
 import { readManifestFiles } from '../../sync/read-files.ts';
-import { EditError } from '../edit/locate.ts';
 import { setAnnotation } from '../edit/set-annotation.ts';
 import { setContainerImage } from '../edit/set-image.ts';
 import { InvalidImageRef, parseImageRef, repositoryName } from '../image-ref.ts';
 import { parseTagPattern } from '../policy/tag-pattern.ts';
 import { policyKey, policyOf } from '../workload/policy.ts';
 import { workloadOf } from '../workload/workload.ts';
+import { rewriteFile } from './apply-updates.ts';
 
 // The manual operations fluxctl offered (release, automate, deautomate, lock, unlock, policy --tag), each made as
 // one commit with fluxd's message through the same write-back as automation. The API and CLI expose them.
@@ -73,7 +72,7 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
         const filter = change.tagFilter === '*' ? undefined : change.tagFilter;
         edits.push([policyKey(annotations, `tag.${change.container}`), filter]);
       }
-      const changed = await editFile(root, m, (text) => edits.reduce((t, [key, value]) =>
+      const changed = await rewriteFile(join(root, m.source.file), (text) => edits.reduce((t, [key, value]) =>
         (value === undefined && annotations[key] === undefined ? t : setAnnotation(t, m.source.file, target_(m), key, value, { defaultNamespace: target.defaultNamespace })), text));
       results.push(changed.error ? { workload: change.workload, status: 'failed', reason: changed.error }
         : { workload: change.workload, status: changed.changed ? 'success' : 'skipped', ...(changed.changed ? {} : { reason: 'no change' }) });
@@ -127,7 +126,7 @@ export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): 
         if (containers.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'does not use image(s)' });
         else if (outdated.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'image(s) up to date' });
         else {
-          const changed = await editFile(root, m, (text) => outdated.reduce((t, c) =>
+          const changed = await rewriteFile(join(root, m.source.file), (text) => outdated.reduce((t, c) =>
             setContainerImage(t, m.source.file, target_(m), c.name, spec.image, { defaultNamespace: target.defaultNamespace }), text));
           results.push(changed.error ? { workload: wid, status: 'failed', reason: changed.error } : { workload: wid, status: 'success' });
           if (changed.changed) released.push(wid);
@@ -147,19 +146,4 @@ async function load(root: string, target: OperationTarget): Promise<Map<string, 
   const read = await readManifestFiles(root, target.paths);
   const loaded = loadManifests(read.files, { defaultNamespace: target.defaultNamespace });
   return new Map(loaded.manifests.map((m) => [id(m), m]));
-}
-
-// Rewrites the file holding `m` with `edit`; an EditError becomes the workload's failure reason.
-async function editFile(root: string, m: Manifest, edit: (text: string) => string): Promise<{ changed: boolean; error?: string }> {
-  const path = join(root, m.source.file);
-  const text = await readFile(path, 'utf8');
-  try {
-    const edited = edit(text);
-    if (edited === text) return { changed: false };
-    await writeFile(path, edited);
-    return { changed: true };
-  } catch (err) {
-    if (err instanceof EditError) return { changed: false, error: err.message };
-    throw err;
-  }
 }
