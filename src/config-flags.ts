@@ -17,7 +17,14 @@ export const FLAGS = {
   'git-timeout': { type: 'string' }, // operator+worker: one git command, default 20s
   'git-default-ref': { type: 'string' }, // chart.ref when unset, default master (as the Helm Operator)
   'update-chart-deps': { type: 'string' }, // worker: `helm dependency build` for Git charts, default true
-  'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only
+  'dashboard-token': { type: 'string' }, // operator: token for the queue dashboard; without one it is read-only (prefer the env or -file)
+  'dashboard-token-file': { type: 'string' }, // operator: a file holding --dashboard-token (kept out of the process list)
+  'api-token': { type: 'string' }, // every role: bearer token for every route but /metrics, /healthz, /readyz (prefer the env or -file)
+  'api-token-file': { type: 'string' }, // every role: a file holding --api-token
+  'allow-cross-namespace-refs': { type: 'boolean' }, // operator+worker: a HelmRelease may read and install outside its namespace, default false
+  'allow-insecure-credentials': { type: 'boolean' }, // worker: send chart/Git credentials over plain http://, default false
+  'allow-private-networks': { type: 'boolean' }, // worker: fetch from loopback, link-local and private addresses, default false
+  'allow-file-urls': { type: 'boolean' }, // worker: file:// Git chart sources, default false
   'git-url': { type: 'string' }, // daemon: the repository to sync (fluxd's flag)
   'git-branch': { type: 'string' }, // daemon: default master, as fluxd
   'git-path': { type: 'string', multiple: true }, // daemon: paths in the repo to sync (repeatable), default all
@@ -38,7 +45,8 @@ export const FLAGS = {
   'k8s-secret-namespace': { type: 'string' }, // daemon: its namespace, default $POD_NAMESPACE or default
   'git-sync-tag': { type: 'string' }, // daemon: tag marking the last fully synced commit, default flux-sync
   'git-readonly': { type: 'boolean' }, // daemon: never push (the sync tag is then kept in memory only)
-  'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook
+  'webhook-secret': { type: 'string' }, // daemon: shared secret of the push webhook at /hooks/git; unset = no webhook (prefer the env or -file)
+  'webhook-secret-file': { type: 'string' }, // daemon: a file holding --webhook-secret
   'leader-election-namespace': { type: 'string' }, // daemon: namespace of its Leases, default $POD_NAMESPACE or default
   'k8s-allow-namespace': { type: 'string', multiple: true }, // daemon: only sync these namespaces (repeatable)
   'k8s-default-namespace': { type: 'string' }, // daemon: namespace for objects that name none, default "default"

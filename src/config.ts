@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,8 @@ export interface Config {
   readonly chartCacheDir: string;
   readonly queueName: string;
   readonly dashboardToken: string | undefined;
+  readonly apiToken: string | undefined; // required on every route but /metrics, /healthz, /readyz unless the listener is loopback
+  readonly security: SecurityConfig;
   readonly gitPollIntervalMs: number;
   readonly gitTimeoutMs: number;
   readonly gitDefaultRef: string;
@@ -48,6 +51,15 @@ export interface Config {
   readonly syncState: 'git' | 'secret';
   readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined; // what the daemon syncs: --config's sources, else --git-url's
   readonly image: ImageConfig;
+}
+
+// What a HelmRelease author may reach beyond their namespace; every field defaults to false (the secure choice),
+// and each flag only loosens.
+export interface SecurityConfig {
+  readonly allowCrossNamespaceRefs: boolean; // --allow-cross-namespace-refs: valuesFrom/secretRef/targetNamespace elsewhere
+  readonly allowInsecureCredentials: boolean; // --allow-insecure-credentials: credentials over plain http://
+  readonly allowPrivateNetworks: boolean; // --allow-private-networks: fetches to loopback, link-local, private ranges
+  readonly allowFileUrls: boolean; // --allow-file-urls: file:// Git chart sources
 }
 
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).
@@ -138,6 +150,23 @@ function normalizeBooleans(args: readonly string[]): string[] {
   });
 }
 
+// A secret flag's value: --NAME or CAPSTAN_NAME, else the contents of --NAME-file (trailing newline trimmed), so
+// a secret need never be in the process list. An unreadable or empty file is a bad flag.
+function secretFlag(flag: 'dashboard-token' | 'api-token' | 'webhook-secret', get: (flag: FlagName) => string | undefined): string | undefined {
+  const direct = get(flag);
+  const file = get(`${flag}-file`);
+  if (direct !== undefined && file !== undefined) throw new ConfigError(`${flag}-file`, `give --${flag} or --${flag}-file, not both`);
+  if (file === undefined) return direct;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(`${flag}-file`, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!text) throw new ConfigError(`${flag}-file`, `${file} is empty`);
+  return text;
+}
+
 // Reads flags (which win) and CAPSTAN_* environment variables into a Config. Throws ConfigError on bad input.
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const [roleArg, ...rest] = argv;
@@ -200,7 +229,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     garbageCollectionDry: parseBool('sync-garbage-collection-dry', get('sync-garbage-collection-dry') ?? 'false'),
     gcBudgetRatio: budget,
     defaultNamespace: get('k8s-default-namespace') ?? 'default',
-    webhookSecret: get('webhook-secret'),
+    webhookSecret: secretFlag('webhook-secret', get),
     syncTag: get('git-sync-tag') ?? 'flux-sync',
     readonly: parseBool('git-readonly', get('git-readonly') ?? 'false'),
     allowNamespaces: Object.freeze(list('k8s-allow-namespace')),
@@ -224,7 +253,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     retryBackoffMs: parseDuration('retry-backoff', get('retry-backoff') ?? '10s'),
     chartCacheDir: get('chart-cache-dir') ?? join(tmpdir(), 'capstan-charts'),
     queueName: get('queue-name') ?? DEFAULT_RELEASE_QUEUE,
-    dashboardToken: get('dashboard-token'),
+    dashboardToken: secretFlag('dashboard-token', get),
+    apiToken: secretFlag('api-token', get),
+    security: Object.freeze({
+      allowCrossNamespaceRefs: parseBool('allow-cross-namespace-refs', get('allow-cross-namespace-refs') ?? 'false'),
+      allowInsecureCredentials: parseBool('allow-insecure-credentials', get('allow-insecure-credentials') ?? 'false'),
+      allowPrivateNetworks: parseBool('allow-private-networks', get('allow-private-networks') ?? 'false'),
+      allowFileUrls: parseBool('allow-file-urls', get('allow-file-urls') ?? 'false'),
+    }),
     gitPollIntervalMs: parseDuration('git-poll-interval', get('git-poll-interval') ?? '5m'),
     gitTimeoutMs: parseDuration('git-timeout', get('git-timeout') ?? '20s'),
     gitDefaultRef: get('git-default-ref') ?? 'master',
