@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.ts';
+import type { SecurityConfig } from './security-config.ts';
+
+export type { SecurityConfig } from './security-config.ts';
 import { FLAGS, type FlagName } from './config-flags.ts';
 import { locateHelm } from './helm/binary.ts';
 import type { GitAuth } from './git/run-git.ts';
@@ -51,15 +54,6 @@ export interface Config {
   readonly syncState: 'git' | 'secret';
   readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined; // what the daemon syncs: --config's sources, else --git-url's
   readonly image: ImageConfig;
-}
-
-// What a HelmRelease author may reach beyond their namespace; every field defaults to false (the secure choice),
-// and each flag only loosens.
-export interface SecurityConfig {
-  readonly allowCrossNamespaceRefs: boolean; // --allow-cross-namespace-refs: valuesFrom/secretRef/targetNamespace elsewhere
-  readonly allowInsecureCredentials: boolean; // --allow-insecure-credentials: credentials over plain http://
-  readonly allowPrivateNetworks: boolean; // --allow-private-networks: fetches to loopback, link-local, private ranges
-  readonly allowFileUrls: boolean; // --allow-file-urls: file:// Git chart sources
 }
 
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).

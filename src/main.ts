@@ -149,10 +149,10 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       queueName: config.queueName, connection, redis, log: log.child({ component: 'worker' }),
       concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
       deps: {
-        kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir,
+        kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security,
         chartSources: {
           git: gitChartSource({
-            kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef,
+            kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef, security: config.security,
             updateDeps: config.updateChartDeps, timeoutMs: config.gitTimeoutMs,
             // fetch on every reconcile: a skipped fetch right after the poller saw a new commit would miss it
             minIntervalMs: 0,

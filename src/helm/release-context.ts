@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HelmRelease, HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { SecurityConfig } from '../security-config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { HelmRevision } from './release-state.ts';
 import type { HelmRunner } from './runner.ts';
@@ -10,6 +11,8 @@ export interface ReleaseDeps {
   helm: HelmRunner;
   now: () => Date;
   log: Logger;
+  // What a HelmRelease may reach beyond its namespace (all false unless a flag loosens it).
+  security: SecurityConfig;
 }
 
 // Everything resolved for one release before an action runs: the chart on disk, the merged values and the

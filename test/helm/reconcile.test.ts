@@ -1,3 +1,4 @@
+import { SECURE_DEFAULTS } from '../../src/security-config.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
@@ -21,6 +22,7 @@ function setup(spec: Partial<HelmReleaseSpec> = {}) {
   kube.put(hr);
   const deps: ReconcileDeps = {
     kube, helm, now: () => new Date('2026-01-01T00:00:00Z'), log: pino({ level: 'silent' }), chartCacheDir: '/nonexistent',
+    security: SECURE_DEFAULTS,
     chartSources: { git: async () => ({ ref: '/charts/hello', revision: 'abc123', digest: 'git:tree1' }) },
   };
   const run = () => reconcileRelease(KEY, deps, signal);

@@ -8,6 +8,7 @@ import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { GitError } from '../../git/git-error.ts';
 import { type GitAuth, type MirrorOptions, exportTree, fetchMirror, resolveRef, treeHash } from '../../git/mirror.ts';
+import type { SecurityConfig } from '../../security-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { redact } from '../helm-error.ts';
 import type { HelmRunner } from '../runner.ts';
@@ -27,6 +28,8 @@ export interface GitChartDeps {
   timeoutMs?: number;
   // A mirror fetched less than this long ago is not fetched again. Default fetchMirror's, 5000 ms.
   minIntervalMs?: number;
+  // What a HelmRelease may reach: secretRef in other namespaces, file:// URLs, credentials over http://. Required.
+  security: SecurityConfig;
 }
 
 // How long a release waits after a Git fetch failed for a reason that may pass (network, timeout).

@@ -1,3 +1,4 @@
+import { SECURE_DEFAULTS } from '../../../src/security-config.ts';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,7 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
     const helm = fakeHelm();
     const kube = fakeKube();
     const cacheDir = mkdtempSync(join(root, 'cache-'));
-    return { helm, kube, cacheDir, resolve: gitChartSource({ kube, helm, cacheDir, minIntervalMs: 0, ...extra }) };
+    return { helm, kube, cacheDir, resolve: gitChartSource({ kube, helm, cacheDir, minIntervalMs: 0, security: SECURE_DEFAULTS, ...extra }) };
   };
   const stalled = (field: string, message: RegExp) => (error: unknown): boolean => {
     assert.ok(error instanceof StallingError, `not a StallingError: ${String(error)}`);
