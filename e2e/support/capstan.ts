@@ -20,6 +20,7 @@ export interface CapstanProcess {
 export async function startCapstan(opts: {
   role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
   port?: number; // default a free one
+  keepOutput?: number; // characters of output that output() keeps, the last ones; default 200,000
 }): Promise<CapstanProcess> {
   const port = opts.port ?? (await freePort());
   const proc = execa(BIN, [
@@ -30,7 +31,11 @@ export async function startCapstan(opts: {
   let exited: number | undefined;
   void proc.then((r) => { exited = r.exitCode ?? -1; });
   let out = '';
-  proc.all?.on('data', (chunk: Buffer) => { out = (out + chunk.toString()).slice(-200_000); });
+  const keep = opts.keepOutput ?? 200_000;
+  proc.all?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.length > keep) out = out.slice(-keep);
+  });
   const url = `http://127.0.0.1:${port}`;
   await eventually(`capstan ${opts.role} to be ready`, async () => {
     if (exited !== undefined) throw new Error(`capstan exited ${exited}: ${out}`);

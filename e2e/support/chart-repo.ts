@@ -5,16 +5,19 @@ import { join, normalize } from 'node:path';
 import { HELLO_CHART, helmCli } from './helm.ts';
 
 // A Helm chart repository on 127.0.0.1 for one test, filled by the real helm: `publish` packages the fixture
-// chart at a version and re-indexes, so a test can make a new chart version appear.
+// chart at a version and re-indexes, so a test can make a new chart version appear. With `auth`, every request
+// needs that user and password as Basic auth (as an htpasswd-protected repository), else 401.
 export interface ChartRepo { url: string; publish(version: string): Promise<void>; requests: string[]; close(): Promise<void> }
 
-export async function startChartRepo(): Promise<ChartRepo> {
+export async function startChartRepo(opts: { auth?: { username: string; password: string } } = {}): Promise<ChartRepo> {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-chart-repo-'));
   const helm = helmCli();
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     requests.push(path);
+    const expected = opts.auth && `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
+    if (expected && req.headers.authorization !== expected) return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="charts"' }).end();
     const file = join(dir, path);
     if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end('not found');
     res.end(readFileSync(file));

@@ -71,7 +71,8 @@ function registryConfig(dir: string, host: string, htpasswd: string | undefined,
 
 async function htpasswdFile(dir: string, auth: RegistryAuth): Promise<string> {
   const file = join(dir, 'htpasswd');
-  const r = await execa('htpasswd', ['-Bbn', auth.username, auth.password]).catch((cause: unknown) => {
+  // the password goes in on stdin: on the command line every process of the machine could read it
+  const r = await execa('htpasswd', ['-Bin', auth.username], { input: auth.password }).catch((cause: unknown) => {
     throw new Error('htpasswd failed (it comes from apache2-utils, which e2e/with-services.sh installs)', { cause });
   });
   writeFileSync(file, `${r.stdout}\n`);
