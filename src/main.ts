@@ -10,7 +10,7 @@ import { startHttpServer, type Route } from './api/http-server.ts';
 import { recordsRoute } from './api/sync-records.ts';
 import { registryHookRoute } from './api/registry-hook.ts';
 import { syncTriggerRoutes } from './api/sync-triggers.ts';
-import { redact } from './helm/helm-error.ts';
+import { redact } from './redact.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { gitChartSource } from './helm/chart/git-source.ts';
@@ -107,7 +107,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     });
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
     routes.push(registryHookRoute(config.sync.webhookSecret, (repositories) => { for (const a of automations.values()) a.nudge(repositories); }));
-    const safeUrl = (s: (typeof config.syncSources)[number]) => redact(s.gitUrl ?? '', s.auth ? [s.auth.password] : []);
+    const safeUrl = (s: (typeof config.syncSources)[number]) => redact(s.gitUrl ?? '', s.auth ? [s.auth] : []);
     routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last() }))));
     routes.push(recordsRoute('/api/capstan/v1/images', () => config.syncSources.filter((s) => automations.has(s.name))
       .map((s) => ({ source: s.name, url: safeUrl(s), record: automations.get(s.name)?.last() }))));

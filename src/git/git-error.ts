@@ -1,4 +1,4 @@
-import { redact } from '../helm/helm-error.ts';
+import { redact, type Secret } from '../redact.ts';
 
 // What a failed git command reports; `secrets` are removed from the command and stderr before they are kept.
 export interface GitFailure {
@@ -6,7 +6,7 @@ export interface GitFailure {
   exitCode: number | undefined;
   stderr: string;
   timedOut: boolean;
-  secrets?: readonly string[];
+  secrets?: readonly Secret[];
 }
 
 // git exited non-zero or timed out. Carries the command (no credentials: they travel in the environment), the

@@ -99,7 +99,7 @@ export async function git(cmd: Command, opts: GitOptions): Promise<string> {
   throw new GitError({
     command: ['git', ...cmd.args.filter((a) => !isAbsolute(a))].join(' '), exitCode: r.exitCode,
     stderr: r.stderr || (r.shortMessage ?? ''), timedOut: limit.aborted,
-    secrets: auth && token ? [auth.password, encodeURIComponent(auth.password), token] : [],
+    secrets: auth ? [auth] : [],
   });
 }
 

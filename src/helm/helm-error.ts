@@ -16,9 +16,3 @@ export class HelmError extends Error {
   }
 }
 
-// Removes each secret string and any user:password in URLs from text meant for logs, status or errors.
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]+@/gi, '$1***@');
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
-}

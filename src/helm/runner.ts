@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { HelmError, redact } from './helm-error.ts';
+import { redact } from '../redact.ts';
+import { HelmError } from './helm-error.ts';
 
 // Options every release action takes. `secrets` are redacted from anything helm prints.
 export interface ReleaseTarget { release: string; namespace: string; signal?: AbortSignal; secrets?: readonly string[] }

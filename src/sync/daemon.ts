@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { SyncConfig } from '../config.ts';
 import { exportTree, fetchMirror, resolveRef } from '../git/mirror.ts';
 import { moveSyncTag, syncTagCommit } from '../git/sync-tag.ts';
-import { redact } from '../helm/helm-error.ts';
+import { redact } from '../redact.ts';
+import { sourceIdUrl } from './source-id-url.ts';
 import { startLoop } from '../loop.ts';
 import { fluxSyncSetName } from './checksum.ts';
 import { memoryMarker, type SyncMarker } from './sync-marker.ts';
@@ -35,7 +36,7 @@ export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): Sy
 export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const { sync } = opts;
   const url = sync.gitUrl ?? '';
-  const sourceId = fluxSyncSetName({ safeUrl: redact(url, []), branch: sync.gitBranch, paths: sync.gitPaths });
+  const sourceId = fluxSyncSetName({ safeUrl: sourceIdUrl(url), branch: sync.gitBranch, paths: sync.gitPaths });
   let lastRecord: SyncRecord | undefined;
   let lastSyncAt = 0;
   let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
@@ -69,7 +70,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const syncOnce = async (): Promise<SyncRecord> => {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
-    if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, [])}`);
+    if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, sync.auth ? [sync.auth] : [])}`);
     // fetched every --git-poll-interval; applied when the head moved, when triggered, or every --sync-interval
     const due = forced || sha !== lastRecord?.revision || Date.now() - lastSyncAt >= sync.syncIntervalMs;
     if (!due && lastRecord) return lastRecord;
@@ -103,7 +104,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const loop = startLoop(cycle, (err, failures) => {
     const delay = Math.min(every, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
     opts.onFailure?.(err);
-    opts.log.warn({ err: redact(err.message, sync.auth ? [sync.auth.password] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
+    opts.log.warn({ err: redact(err.message, sync.auth ? [sync.auth] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
     return delay;
   });
   return {

@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { type HttpOptions, requestRepository } from './http-request.ts';
-import { type BasicAuth, redactUrl } from './repository-url.ts';
+import { redactUrl } from '../../redact.ts';
+import type { BasicAuth } from './repository-url.ts';
 
 // A chart tarball in the cache: `<cacheDir>/<sha256>.tgz`, and that sha256 in hex.
 export interface CachedChart { path: string; digest: string }

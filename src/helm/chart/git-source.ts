@@ -10,7 +10,7 @@ import { GitError } from '../../git/git-error.ts';
 import { type GitAuth, type MirrorOptions, exportTree, fetchMirror, resolveRef, treeHash } from '../../git/mirror.ts';
 import type { SecurityConfig } from '../../security-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { redact } from '../helm-error.ts';
+import { redact } from '../../redact.ts';
 import type { HelmRunner } from '../runner.ts';
 import type { ChartSources } from './resolve-chart.ts';
 
@@ -81,7 +81,7 @@ async function fetchOrExplain(url: string, opts: MirrorOptions): Promise<string>
     return await fetchMirror(url, opts);
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    const where = redact(url, opts.auth ? [opts.auth.password] : []);
+    const where = redact(url, opts.auth ? [opts.auth] : []);
     if (!error.timedOut && PERMANENT.test(error.stderr)) throw stall('spec.chart.git', `cannot fetch ${where}: ${error.detail}`, error);
     const why = error.timedOut ? 'timed out' : error.detail;
     throw new WaitingError(Phase.ChartFetchFailed, `cannot fetch ${where}: ${why}`, GIT_RETRY_AFTER_MS, { cause: error });
@@ -127,7 +127,7 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     const path = chartPath(chart.path);
     const url = gitUrl(chart.git);
     const { auth, scope } = await secretAuth(hr, deps.kube);
-    const where = redact(url, auth ? [auth.password] : []);
+    const where = redact(url, auth ? [auth] : []);
     const gitOpts = { signal, timeoutMs: deps.timeoutMs };
     const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: deps.minIntervalMs, auth, scope });
     const ref = chart.ref?.trim() || deps.defaultRef || 'master';

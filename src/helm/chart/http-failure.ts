@@ -1,7 +1,7 @@
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
-import { redactUrl } from './repository-url.ts';
+import { redactUrl } from '../../redact.ts';
 
 // How long to wait after a busy or failing repository that does not say (no Retry-After).
 export const DEFAULT_RETRY_AFTER_MS = 30_000;

@@ -1,7 +1,8 @@
 import { Phase } from '../../api/helmrelease.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { DEFAULT_RETRY_AFTER_MS, failureForStatus } from './http-failure.ts';
-import { type BasicAuth, redactUrl } from './repository-url.ts';
+import { redactUrl } from '../../redact.ts';
+import type { BasicAuth } from './repository-url.ts';
 
 // How requests to a chart repository are made; every field is optional.
 export interface HttpOptions {

@@ -1,6 +1,7 @@
 import { type HttpOptions, requestRepository } from './http-request.ts';
 import { type RepositoryIndex, parseRepositoryIndex } from './parse-index.ts';
-import { type BasicAuth, indexUrlOf, parseRepositoryUrl, redactUrl } from './repository-url.ts';
+import { redactUrl } from '../../redact.ts';
+import { type BasicAuth, indexUrlOf, parseRepositoryUrl } from './repository-url.ts';
 
 // A parsed index and the validators its answer carried, for the next conditional request.
 export interface CachedIndex {

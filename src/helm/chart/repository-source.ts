@@ -4,7 +4,8 @@ import { StallingError } from '../../errors/stalling-error.ts';
 import { downloadChart, findCachedChart, sha256Of } from './chart-cache.ts';
 import type { HttpOptions } from './http-request.ts';
 import { type IndexCache, fetchRepositoryIndex } from './repository-index.ts';
-import { type BasicAuth, parseRepositoryUrl, redactUrl, resolveChartUrl, sameOrigin } from './repository-url.ts';
+import { redactUrl } from '../../redact.ts';
+import { type BasicAuth, parseRepositoryUrl, resolveChartUrl, sameOrigin } from './repository-url.ts';
 import { selectChartVersion } from './select-version.ts';
 
 // How fetchRepositoryChart works; HttpOptions' defaults apply (30s per request, global fetch, no signal).

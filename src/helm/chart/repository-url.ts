@@ -1,19 +1,9 @@
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { redactUrl } from '../../redact.ts';
 
 // Basic-auth credentials for a chart repository (from chartPullSecret, or user:password in the URL).
 export interface BasicAuth { username: string; password: string }
-
-// A URL as messages and logs may show it: any user:password@ removed, even from a string that does not parse.
-export function redactUrl(url: string | URL): string {
-  if (url instanceof URL) {
-    const copy = new URL(url);
-    copy.username = '';
-    copy.password = '';
-    return copy.href;
-  }
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
-}
 
 // The URL without its userinfo (fetch refuses URLs that carry credentials), and those credentials if any.
 export function splitCredentials(url: URL): { url: URL; auth: BasicAuth | undefined } {

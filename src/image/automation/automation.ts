@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ImageConfig, SyncConfig } from '../../config.ts';
 import { commitAndPush } from '../../git/working-clone.ts';
-import { redact } from '../../helm/helm-error.ts';
+import { redact } from '../../redact.ts';
 import type { PullCredentials } from '../../kube/pull-secrets.ts';
 import { startLoop } from '../../loop.ts';
 import { loadManifests } from '../../sync/load-manifests.ts';
@@ -68,7 +68,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   const platform = parsePlatform(opts.image.platform);
   const scanned = imageFilter(opts.image.includeImages, opts.image.excludeImages);
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: source.auth, ssh: source.ssh };
-  const secrets = source.auth ? [source.auth.password] : [];
+  const secrets = source.auth ? [source.auth] : [];
   let lastRecord: AutomationRecord | undefined;
   let lastSkipped = '[]';
   let relist: Set<string> | 'all' = new Set();
