@@ -5,12 +5,29 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { persistentCredentialId } from '../../fs/credential-id.ts';
+import { checkDeclaredLength, formatBytes, limitBytes } from './body-limit.ts';
 import { type HttpOptions, requestRepository } from './http-request.ts';
 import { redactUrl } from '../../redact.ts';
 import type { BasicAuth } from './repository-url.ts';
 
-// A chart tarball in the cache: `<cacheDir>/<sha256>.tgz`, and that sha256 in hex.
+// A chart tarball in the cache: `<cacheDir>/<scope>-<sha256>.tgz`, and that sha256 in hex.
 export interface CachedChart { path: string; digest: string }
+
+// Where a tarball comes from: its URL and the credentials sent to it. Both scope the cached file, so a release
+// reuses a tarball only if it would fetch it from the same URL with the same credentials (or, like it, none).
+export interface ChartOrigin { url: URL; auth?: BasicAuth | undefined }
+
+// The largest chart archive Capstan downloads (Flux's source-controller allows 10 MiB; the largest public charts
+// are a few MiB). A larger one stalls on spec.chart.repository, read no further than the limit.
+export const MAX_CHART_BYTES = 20 * 1024 * 1024;
+
+// `<cacheDir>/<scope>-<digest>.tgz`, the scope an HMAC of the origin (fs/credential-id.ts); cacheDir is created.
+async function cachedPath(cacheDir: string, from: ChartOrigin, digest: string): Promise<string> {
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  const scope = await persistentCredentialId(cacheDir, ['chart', from.url.href, from.auth?.username ?? '', from.auth?.password ?? '']);
+  return join(cacheDir, `${scope}-${digest}.tgz`);
+}
 
 // The sha256 an index `digest` names, lower-case hex without a `sha256:` prefix, or undefined if it names none.
 export function sha256Of(indexDigest: string | undefined): string | undefined {
@@ -18,9 +35,10 @@ export function sha256Of(indexDigest: string | undefined): string | undefined {
   return hex && /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
-// The cached tarball with this sha256, if an earlier download left it (files appear whole, by rename).
-export async function findCachedChart(cacheDir: string, digest: string): Promise<CachedChart | undefined> {
-  const path = join(cacheDir, `${digest}.tgz`);
+// The cached tarball with this sha256 from this origin, if an earlier download left it (files appear whole, by
+// rename).
+export async function findCachedChart(cacheDir: string, from: ChartOrigin, digest: string): Promise<CachedChart | undefined> {
+  const path = await cachedPath(cacheDir, from, digest);
   try {
     await access(path);
     return { path, digest };
@@ -36,16 +54,22 @@ export interface DownloadOptions extends HttpOptions {
   auth?: BasicAuth | undefined;
   // The sha256 the tarball must have (from the index); a different one stalls. Default: not checked.
   expectedDigest?: string | undefined;
+  // The largest archive accepted. Default MAX_CHART_BYTES.
+  maxChartBytes?: number | undefined;
 }
 
-// Streams the tarball at `url` into a temp file in cacheDir while hashing it, checks the digest, then renames it
-// to `<sha256>.tgz`, so a reader never sees a partial file.
+// Streams the tarball at `url` into a temp file in cacheDir while hashing it and counting its bytes (at most
+// maxChartBytes), checks the digest, then renames it to its cached path, so a reader never sees a partial file.
 export async function downloadChart(url: URL, opts: DownloadOptions): Promise<CachedChart> {
-  await mkdir(opts.cacheDir, { recursive: true });
+  await mkdir(opts.cacheDir, { recursive: true, mode: 0o700 });
+  const tooLarge = (limit: number) => new StallingError(Phase.ChartFetchFailed,
+    `the chart ${redactUrl(url)} is larger than the ${formatBytes(limit)} limit for a chart archive`, { field: 'spec.chart.repository' });
+  const maxBytes = opts.maxChartBytes ?? MAX_CHART_BYTES;
   const temp = join(opts.cacheDir, `.download-${randomUUID()}.tmp`);
   try {
     const digest = await requestRepository({ url, subject: 'chart', auth: opts.auth }, opts, async (res, signal) => {
       if (!res.body) throw new StallingError(Phase.ChartFetchFailed, `${redactUrl(url)} answered with no body`);
+      await checkDeclaredLength(res, maxBytes, tooLarge);
       const hash = createHash('sha256');
       const hashing = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
         for await (const chunk of source) {
@@ -53,7 +77,7 @@ export async function downloadChart(url: URL, opts: DownloadOptions): Promise<Ca
           yield chunk;
         }
       };
-      await pipeline(res.body, hashing, createWriteStream(temp), { signal });
+      await pipeline(res.body, limitBytes(maxBytes, tooLarge), hashing, createWriteStream(temp, { mode: 0o600 }), { signal });
       return hash.digest('hex');
     });
     if (opts.expectedDigest !== undefined && digest !== opts.expectedDigest) {
@@ -61,7 +85,7 @@ export async function downloadChart(url: URL, opts: DownloadOptions): Promise<Ca
         `the chart at ${redactUrl(url)} has sha256 ${digest}, but the repository index says ${opts.expectedDigest}`,
         { field: 'spec.chart.repository' });
     }
-    const path = join(opts.cacheDir, `${digest}.tgz`);
+    const path = await cachedPath(opts.cacheDir, { url, auth: opts.auth }, digest);
     await rename(temp, path);
     return { path, digest };
   } finally {

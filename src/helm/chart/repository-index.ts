@@ -1,4 +1,9 @@
+import { Phase } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
+import { credentialId } from '../../fs/credential-id.ts';
+import { formatBytes, readLimited } from './body-limit.ts';
 import { type HttpOptions, requestRepository } from './http-request.ts';
+import { lruIndexCache } from './index-cache.ts';
 import { type RepositoryIndex, parseRepositoryIndex } from './parse-index.ts';
 import { redactUrl } from '../../redact.ts';
 import { type BasicAuth, indexUrlOf, parseRepositoryUrl } from './repository-url.ts';
@@ -6,6 +11,8 @@ import { type BasicAuth, indexUrlOf, parseRepositoryUrl } from './repository-url
 // A parsed index and the validators its answer carried, for the next conditional request.
 export interface CachedIndex {
   index: RepositoryIndex;
+  // The size of the index as downloaded, which bounded caches count.
+  bytes?: number;
   etag?: string;
   lastModified?: string;
 }
@@ -16,9 +23,13 @@ export interface IndexCache {
   set(key: string, value: CachedIndex): unknown;
 }
 
-// The cache used when IndexOptions.cache is not given: in memory, one entry per index URL and user, for the
-// life of the process (a few repositories per cluster, so it is not bounded).
-export const sharedIndexCache: IndexCache = new Map<string, CachedIndex>();
+// The cache used when IndexOptions.cache is not given: in memory, one entry per index URL and credentials,
+// bounded in entries and bytes (index-cache.ts), least recently used forgotten first.
+export const sharedIndexCache: IndexCache = lruIndexCache();
+
+// The largest index.yaml Capstan downloads (Flux's source-controller allows 50 MiB; the largest public indexes
+// are under 20 MiB once trimmed). A larger one stalls on spec.chart.repository, read no further than the limit.
+export const MAX_INDEX_BYTES = 20 * 1024 * 1024;
 
 // How to fetch an index; HttpOptions' defaults apply.
 export interface IndexOptions extends HttpOptions {
@@ -26,6 +37,8 @@ export interface IndexOptions extends HttpOptions {
   auth?: BasicAuth | undefined;
   // Default: sharedIndexCache.
   cache?: IndexCache;
+  // The largest index accepted. Default MAX_INDEX_BYTES.
+  maxIndexBytes?: number;
 }
 
 // The index of the Helm repository at `repository` (http or https). A cached copy is revalidated with
@@ -35,8 +48,8 @@ export async function fetchRepositoryIndex(repository: string, opts: IndexOption
   const auth = opts.auth ?? repo.auth;
   const url = indexUrlOf(repo.url);
   const cache = opts.cache ?? sharedIndexCache;
-  // Keyed by user too: one user's cached copy never answers for another's credentials.
-  const key = `${url.href} ${auth?.username ?? ''}`;
+  // Keyed by the credentials too (an HMAC, not the password): one tenant's copy never answers for another's.
+  const key = `${url.href} ${auth ? credentialId([auth.username, auth.password]) : ''}`;
   const cached = cache.get(key);
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, */*' };
   if (cached?.etag) headers['if-none-match'] = cached.etag;
@@ -47,8 +60,11 @@ export async function fetchRepositoryIndex(repository: string, opts: IndexOption
       await res.body?.cancel().catch(() => {});
       return cached.index;
     }
-    const index = parseRepositoryIndex(await res.text(), redactUrl(url));
-    const fresh: CachedIndex = { index };
+    const tooLarge = (limit: number) => new StallingError(Phase.ChartFetchFailed,
+      `the index ${redactUrl(url)} is larger than the ${formatBytes(limit)} limit for a chart repository index`, { field: 'spec.chart.repository' });
+    const body = await readLimited(res, opts.maxIndexBytes ?? MAX_INDEX_BYTES, tooLarge);
+    const index = parseRepositoryIndex(body.toString('utf8'), redactUrl(url));
+    const fresh: CachedIndex = { index, bytes: body.byteLength };
     const etag = res.headers.get('etag');
     const lastModified = res.headers.get('last-modified');
     if (etag) fresh.etag = etag;

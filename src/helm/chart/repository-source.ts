@@ -44,14 +44,15 @@ export async function fetchRepositoryChart(chart: ChartSpec, opts: RepositoryCha
     throw new StallingError(Phase.ChartFetchFailed,
       `the index of ${redactUrl(repo.url)} gives ${name} ${entry.version} a digest that is not a sha256`, { field: 'spec.chart.repository' });
   }
-  const cached = expected === undefined ? undefined : await findCachedChart(opts.cacheDir, expected);
-  if (cached) return { ...cached, version: entry.version };
   const url = resolveChartUrl(repo.url, entry.urls[0] ?? '');
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new StallingError(Phase.ChartFetchFailed,
       `the index lists ${name} ${entry.version} at ${redactUrl(url)}, which is not http(s)`, { field: 'spec.chart.repository' });
   }
   const sendAuth = sameOrigin(repo.url, url) ? auth : undefined;
+  // Cached per URL and credentials: a tarball someone else's credentials fetched is never reused here.
+  const cached = expected === undefined ? undefined : await findCachedChart(opts.cacheDir, { url, auth: sendAuth }, expected);
+  if (cached) return { ...cached, version: entry.version };
   const downloaded = await downloadChart(url, { ...opts, auth: sendAuth, expectedDigest: expected });
   return { ...downloaded, version: entry.version };
 }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ChartSpec } from '../../../src/api/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { WaitingError } from '../../../src/errors/waiting-error.ts';
+import { CACHE_KEY_FILE } from '../../../src/fs/credential-id.ts';
 import type { CachedIndex } from '../../../src/helm/chart/repository-index.ts';
 import { fetchRepositoryChart, type RepositoryChartOptions } from '../../../src/helm/chart/repository-source.ts';
 import { type Handler, indexYaml, type RepoServer, serveFiles, startRepoServer } from './repo-server.ts';
@@ -34,6 +35,8 @@ describe('fetchRepositoryChart from a Helm repository over HTTP', () => {
     dirs.push(cacheDir);
     return { cacheDir, indexCache: new Map<string, CachedIndex>(), ...extra };
   };
+  // What the cache directory holds besides its key (fs/credential-id.ts).
+  const cached = (dir: string): string[] => readdirSync(dir).filter((name) => name !== CACHE_KEY_FILE);
   const chart = (server: RepoServer, version = '1.2.0', path = '/charts'): ChartSpec =>
     ({ repository: `${server.origin}${path}`, name: 'hello', version });
   const stalled = (field: string, message: RegExp) => (error: unknown): boolean => {
@@ -52,9 +55,10 @@ describe('fetchRepositoryChart from a Helm repository over HTTP', () => {
     }));
     const opts = options();
     const first = await fetchRepositoryChart(chart(server), opts);
-    assert.deepEqual(first, { path: join(opts.cacheDir, `${SHA}.tgz`), version: '1.2.0', digest: SHA });
+    assert.deepEqual({ ...first, path: '' }, { path: '', version: '1.2.0', digest: SHA });
+    assert.match(first.path, new RegExp(`^${opts.cacheDir}/[0-9a-f]{32}-${SHA}\\.tgz$`));
     assert.deepEqual(readFileSync(first.path), TGZ);
-    assert.deepEqual(readdirSync(opts.cacheDir), [`${SHA}.tgz`], 'no temp file left behind');
+    assert.deepEqual(cached(opts.cacheDir), [basename(first.path)], 'no temp file left behind');
 
     const second = await fetchRepositoryChart(chart(server), opts);
     assert.deepEqual(second, first);
@@ -154,7 +158,7 @@ describe('fetchRepositoryChart from a Helm repository over HTTP', () => {
     const opts = options({ timeoutMs: 300 });
     await assert.rejects(fetchRepositoryChart(chart(server), opts), (error: unknown) =>
       error instanceof WaitingError && /timed out after 0\.3s/.test(error.message));
-    assert.deepEqual(readdirSync(opts.cacheDir), []);
+    assert.deepEqual(cached(opts.cacheDir), []);
   });
 
   it('stalls when the tarball does not match the index digest, and caches nothing', async () => {
@@ -165,7 +169,7 @@ describe('fetchRepositoryChart from a Helm repository over HTTP', () => {
     const opts = options();
     await assert.rejects(fetchRepositoryChart(chart(server), opts),
       stalled('spec.chart.repository', new RegExp(`has sha256 ${SHA}, but the repository index says ${'f'.repeat(64)}`)));
-    assert.deepEqual(readdirSync(opts.cacheDir), []);
+    assert.deepEqual(cached(opts.cacheDir), []);
   });
 
   it('stalls on the field that is missing or wrong before any request', async () => {
