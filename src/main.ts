@@ -126,7 +126,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
       onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }),
     });
-    routes.push(dashboardRoute([queue], config.dashboardToken));
+    routes.push(dashboardRoute([queue], config.dashboardToken !== undefined));
     if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');
     ready = false;
     void operator.synced.then(() => { ready = true; });
@@ -222,7 +222,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const { stops, ready, routes } = roles;
-  const server: Server = await startHttpServer({ ...config.listen, registry: metrics.registry, ready, routes });
+  const server: Server = await startHttpServer({
+    ...config.listen, registry: metrics.registry, ready, routes, apiToken: config.apiToken, dashboardToken: config.dashboardToken,
+    warn: (message) => log.warn(message),
+  });
   log.info({ listen: server.address(), queue: config.queueName }, 'started');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidImageRef, parseImageRef, repositoryName } from '../image/image-ref.ts';
 import type { Route } from './http-server.ts';
-import { body, same } from './sync-triggers.ts';
+import { readBody } from './read-body.ts';
+import { sameSecret } from './same-secret.ts';
 
 // The repositories a registry's push notification names, as `domain/path`: distribution's notification envelope
 // (`events[]` with `action: push`, `target.repository`, `request.host`; what docker-registry, Harbor and GitLab's
@@ -46,11 +47,11 @@ function presentedToken(req: IncomingMessage): string | undefined {
 export function registryHookRoute(secret: string | undefined, nudge: (repositories: string[] | undefined) => void): Route {
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/hooks/registry') return false;
-    const payload = await body(req);
+    const payload = await readBody(req);
     const token = presentedToken(req);
     const refusal = payload === undefined ? ([413, 'payload too large'] as const)
       : !secret ? ([404, 'no --webhook-secret set'] as const)
-      : token === undefined || !same(token, secret) ? ([401, 'bad token'] as const)
+      : token === undefined || !sameSecret(token, secret) ? ([401, 'bad token'] as const)
       : undefined;
     if (refusal || payload === undefined) {
       res.writeHead(refusal?.[0] ?? 413).end(refusal?.[1]);
