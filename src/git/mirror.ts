@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { persistentCredentialId } from '../fs/credential-id.ts';
 import { serialised } from '../serialised.ts';
-import { git, remoteOf, type GitOptions } from './run-git.ts';
+import { git, remoteOf, type GitOptions, type Remote } from './run-git.ts';
 
 export { DEFAULT_GIT_TIMEOUT_MS, type GitAuth, type GitOptions } from './run-git.ts';
 
@@ -12,8 +13,9 @@ export interface MirrorOptions extends GitOptions {
   cacheDir: string;
   // The fetch is skipped when this mirror's last successful fetch in this process is younger. Default 5000 ms.
   minIntervalMs?: number | undefined;
-  // Keeps mirrors fetched with different credentials apart (e.g. `<namespace>/<secret>`), so a caller without
-  // them never reads what someone else's credentials fetched. Default: none, one mirror per URL.
+  // Keeps mirrors of different owners apart (e.g. `<namespace>/<secret>`). Whatever the scope, mirrors fetched
+  // with different credentials (Basic auth, in the URL or not, or an SSH key) are kept apart too, so a caller
+  // without them never reads what someone else's credentials fetched. Default: none, one mirror per URL.
   scope?: string | undefined;
 }
 
@@ -42,11 +44,20 @@ export function mirrorDir(cacheDir: string, url: string, scope?: string): string
   return join(cacheDir, 'git', createHash('sha256').update(key).digest('hex').slice(0, 16));
 }
 
+// The scope with the credentials' HMAC (fs/credential-id.ts) added when there are any; anonymous is as given.
+async function credentialScope(opts: MirrorOptions, remote: Remote): Promise<string | undefined> {
+  if (!remote.auth && !opts.ssh) return opts.scope;
+  await mkdir(opts.cacheDir, { recursive: true, mode: 0o700 });
+  const id = await persistentCredentialId(opts.cacheDir,
+    ['git', remote.auth?.username ?? '', remote.auth?.password ?? '', opts.ssh?.keyFile ?? '']);
+  return `${opts.scope ?? ''}\n${id}`;
+}
+
 // Brings the bare mirror of `url` up to date and returns its directory: `clone --mirror` the first time, then
 // `fetch --prune`; concurrent calls for one mirror queue up, and a fetch younger than minIntervalMs is reused.
 export async function fetchMirror(url: string, opts: MirrorOptions): Promise<string> {
   const remote = remoteOf(url, opts.auth);
-  const dir = mirrorDir(opts.cacheDir, url, opts.scope);
+  const dir = mirrorDir(opts.cacheDir, url, await credentialScope(opts, remote));
   return serialised(dir, async () => {
     opts.signal?.throwIfAborted();
     const last = fetchedAt.get(dir);

@@ -201,6 +201,21 @@ describe('the Git mirror', () => {
       assert.equal(await resolveRef(dir, 'v1.0.0'), commits.first);
     });
 
+    it('never lets a caller without the credentials, or with others, read a mirror they fetched', async () => {
+      const cache = cacheDir();
+      const inline = httpUrl.replace('http://', `http://${AUTH.username}:${AUTH.password}@`);
+      const withAuth = await fetchMirror(httpUrl, { cacheDir: cache, auth: AUTH });
+      assert.equal(await fetchMirror(inline, { cacheDir: cache }), withAuth, 'the same credentials share one mirror');
+      // right after that fetch (younger than minIntervalMs), so the mirror would be handed out without a fetch
+      for (const other of [{}, { auth: { ...AUTH, password: 'guess' } }, { auth: { username: 'nobody', password: AUTH.password } }]) {
+        const error = await fetchMirror(httpUrl, { cacheDir: cache, minIntervalMs: 60_000, ...other }).catch((e: unknown) => e);
+        assert.ok(error instanceof GitError, `served without the credentials: ${String(error)}`);
+      }
+      const mirrors = readdirSync(join(cache, 'git')).filter((name) => !name.includes('.tmp-'));
+      assert.deepEqual(mirrors, [relative(join(cache, 'git'), withAuth)], 'no mirror was made for the refused callers');
+      secretFree(mirrors.join('\n'));
+    });
+
     it('fails without printing the password when the server refuses it', async () => {
       const wrong = { username: 'reader', password: 'hunter2-wrong' };
       for (const attempt of [
