@@ -12,6 +12,8 @@ import type { SecurityConfig } from '../../security-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { redact } from '../../redact.ts';
 import type { HelmRunner } from '../runner.ts';
+import { assertContainedChart, assertLocalDependenciesInside } from './git-chart-checks.ts';
+import { checkGitChartUrl } from './remote-host-check.ts';
 import type { ChartSources } from './resolve-chart.ts';
 
 // What gitChartSource needs; the optional fields have the Helm Operator's defaults.
@@ -126,9 +128,10 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     const chart = hr.spec.chart;
     const path = chartPath(chart.path);
     const url = gitUrl(chart.git);
+    await checkGitChartUrl(url, deps.security); // file:// only with --allow-file-urls; the host must be public
     const { auth, scope } = await secretAuth(hr, deps.kube);
     const where = redact(url, auth ? [auth] : []);
-    const gitOpts = { signal, timeoutMs: deps.timeoutMs };
+    const gitOpts = { signal, timeoutMs: deps.timeoutMs, untrustedRemote: true }; // no default ssh key, no redirects
     const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: deps.minIntervalMs, auth, scope });
     const ref = chart.ref?.trim() || deps.defaultRef || 'master';
     const sha = await resolveRef(dir, ref, gitOpts);
@@ -136,7 +139,9 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     const tree = await treeHash(dir, sha, path, gitOpts);
     if (!tree) throw stall('spec.chart.path', `"${chart.path}" is not a directory in commit ${sha} (${ref}) of ${where}`);
     const exported = await exportTree(dir, { sha, path, dest: join(deps.cacheDir, 'git-charts', tree) }, gitOpts);
+    await assertContainedChart(exported, path); // no link out of the chart, no special file, within CHART_LIMITS
     const build = (await listsDependencies(exported, chart.path ?? '')) && deps.updateDeps !== false && !chart.skipDepUpdate;
+    if (build) await assertLocalDependenciesInside(exported, path);
     const chartDir = build ? await withDependencies(exported, deps.helm, signal) : exported;
     return { ref: chartDir, archive: chartDir, revision: sha, digest: `git:${tree}` };
   };
