@@ -14,6 +14,7 @@ import { redact } from './redact.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { gitChartSource } from './helm/chart/git-source.ts';
+import { loadDigestKey } from './helm/digest-key.ts';
 import { startGitChartPoller } from './helm/git-chart-poller.ts';
 import { startReleaseOperator } from './helm/operator.ts';
 import type { ReleaseJob } from './helm/queue/release-job.ts';
@@ -140,6 +141,8 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     stops.push(async () => { clearInterval(gauge); poller.stop(); await operator.stop(); await queue.close(); });
   }
   if (config.role === 'worker' || config.role === 'run') {
+    // status.lastAppliedDigest is an HMAC under this installation's key, shared by every worker through a Secret
+    const digestKey = await loadDigestKey(kube, config.leaderElectionNamespace);
     const redis = new Redis(connection);
     const helm = execHelmRunner({
       binary: config.helmBinary, kubeconfig: config.kubeconfig, helmHome: config.helmCacheDir,
@@ -149,7 +152,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       queueName: config.queueName, connection, redis, log: log.child({ component: 'worker' }),
       concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
       deps: {
-        kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security,
+        kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
         chartSources: {
           git: gitChartSource({
             kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef, security: config.security,

@@ -10,7 +10,8 @@ import { uninstall } from './actions/uninstall.ts';
 import { upgrade } from './actions/upgrade.ts';
 import { readChartFile } from './chart/chart-file.ts';
 import { resolveChart, type ChartSources, type ResolvedChart } from './chart/resolve-chart.ts';
-import { desiredDigest } from './desired-digest.ts';
+import { desiredDigest, legacyDigest } from './desired-digest.ts';
+import { adoptLegacyDigests } from './legacy-digest.ts';
 import { Action, actionForState } from './next-action.ts';
 import { writeStatus, type ReleaseContext, type ReleaseDeps } from './release-context.ts';
 import { determineReleaseState } from './release-state.ts';
@@ -18,8 +19,9 @@ import { statusForPhase, statusForStall, statusForWait } from './status/phase-st
 import { composeValues } from './values/compose.ts';
 import { fetchExternalValues } from './values/external-source.ts';
 
-// The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest.
-export interface ReconcileDeps extends ReleaseDeps { chartCacheDir: string; chartSources: ChartSources }
+// The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest; `digestKey`
+// keys the desired-inputs digest (helm/digest-key.ts).
+export interface ReconcileDeps extends ReleaseDeps { chartCacheDir: string; chartSources: ChartSources; digestKey: Buffer }
 
 export type ReconcileOutcome = Outcome | 'deleted' | 'gone' | 'suspended';
 
@@ -89,7 +91,9 @@ async function prepare(ctx: ReleaseContext, deps: ReconcileDeps): Promise<void> 
   });
   ctx.values = composed.values;
   ctx.secrets = composed.secrets;
-  ctx.digest = desiredDigest({ chartDigest: chart.digest, values: composed.values, spec: hr.spec, releaseName: ctx.releaseName, targetNamespace: ctx.targetNamespace });
+  const inputs = { chartDigest: chart.digest, values: composed.values, spec: hr.spec, releaseName: ctx.releaseName, targetNamespace: ctx.targetNamespace };
+  ctx.digest = desiredDigest(inputs, deps.digestKey);
+  await adoptLegacyDigests(ctx, legacyDigest(inputs));
   ctx.history = await deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName);
 }
 

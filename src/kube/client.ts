@@ -14,6 +14,8 @@ export interface KubeClient {
   setFinalizers(hr: HelmRelease, finalizers: string[]): Promise<boolean>;
   configMapKey(namespace: string, name: string, key: string): Promise<string | undefined>;
   secretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  // Creates a Secret with these string values; resolves false when one of that name already exists.
+  createSecret(namespace: string, name: string, data: Record<string, string>): Promise<boolean>;
   // Helm's storage (the release Secrets), read through the API: newest first. No helm process runs.
   helmHistory(namespace: string, release: string): Promise<HelmRevision[]>;
   // Rewrites one revision in Helm's storage as `failed` (status label and the encoded release), the way Flux's

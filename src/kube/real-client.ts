@@ -68,6 +68,15 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
       const data = (await orUndefined(core.readNamespacedSecret({ namespace, name })))?.data?.[key];
       return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
     },
+    async createSecret(namespace, name, data) {
+      try {
+        await core.createNamespacedSecret({ namespace, fieldManager, body: { metadata: { name, namespace }, type: 'Opaque', stringData: data } });
+        return true;
+      } catch (err) {
+        if (statusCode(err) === 409) return false;
+        throw err;
+      }
+    },
     async helmHistory(namespace, release) {
       const list = await core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` });
       return list.items

@@ -29,6 +29,11 @@ export class FakeKube implements KubeClient {
   }
   async configMapKey(ns: string, name: string, key: string) { return this.data.get(`ConfigMap/${ns}/${name}/${key}`); }
   async secretKey(ns: string, name: string, key: string) { return this.data.get(`Secret/${ns}/${name}/${key}`); }
+  async createSecret(ns: string, name: string, data: Record<string, string>) {
+    if ([...this.data.keys()].some((k) => k.startsWith(`Secret/${ns}/${name}/`))) return false;
+    for (const [key, value] of Object.entries(data)) this.data.set(`Secret/${ns}/${name}/${key}`, value);
+    return true;
+  }
   async helmHistory(ns: string, release: string) { return structuredClone(this.storage.get(`${ns}/${release}`) ?? []); }
   async markHelmRevisionFailed(ns: string, release: string, version: number) {
     const rev = this.storage.get(`${ns}/${release}`)?.find((r) => r.version === version);

@@ -4,11 +4,13 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { HelmRelease, HelmReleaseSpec } from '../../src/api/helmrelease.ts';
 import { StallingError } from '../../src/errors/stalling-error.ts';
+import { desiredDigest, legacyDigest } from '../../src/helm/desired-digest.ts';
 import { reconcileRelease, type ReconcileDeps } from '../../src/helm/reconcile.ts';
 import { FakeHelm } from '../fakes/fake-helm.ts';
 import { FakeKube } from '../fakes/fake-kube.ts';
 
 const KEY = { namespace: 'apps', name: 'web' };
+const DIGEST_KEY = Buffer.from('0123456789abcdef0123456789abcdef');
 const signal = new AbortController().signal;
 
 function setup(spec: Partial<HelmReleaseSpec> = {}) {
@@ -22,7 +24,7 @@ function setup(spec: Partial<HelmReleaseSpec> = {}) {
   kube.put(hr);
   const deps: ReconcileDeps = {
     kube, helm, now: () => new Date('2026-01-01T00:00:00Z'), log: pino({ level: 'silent' }), chartCacheDir: '/nonexistent',
-    security: SECURE_DEFAULTS,
+    security: SECURE_DEFAULTS, digestKey: DIGEST_KEY,
     chartSources: { git: async () => ({ ref: '/charts/hello', revision: 'abc123', digest: 'git:tree1' }) },
   };
   const run = () => reconcileRelease(KEY, deps, signal);
@@ -91,6 +93,35 @@ describe('reconcileRelease', () => {
     await assert.rejects(t.run(), (err: unknown) => err instanceof StallingError && err.field === 'spec.helmVersion');
     assert.deepEqual(t.verbs(), []);
     assert.match(t.status()?.conditions?.find((c) => c.type === 'Ready')?.message ?? '', /spec\.helmVersion.*Helm 3/);
+  });
+
+  it('records an HMAC of the desired inputs, not their plain sha256, and adopts a plain digest of an older Capstan without an upgrade', async () => {
+    const t = setup({ values: { password: 'hunter22' } });
+    await t.run();
+    const hmac = t.status()?.lastAppliedDigest ?? '';
+    const hr = t.kube.releases.get('apps/web');
+    if (!hr) throw new Error('gone');
+    const inputs = { chartDigest: 'git:tree1', values: { password: 'hunter22' }, spec: hr.spec, releaseName: 'web', targetNamespace: 'apps' };
+    assert.match(hmac, /^hmac-sha256:[0-9a-f]{64}$/);
+    assert.notEqual(hmac.slice('hmac-sha256:'.length), legacyDigest(inputs).slice('sha256:'.length));
+    // a guess of the secret checked against the status gives nothing: only the keyed digest matches
+    assert.equal(hmac, desiredDigest(inputs, DIGEST_KEY));
+    hr.status = { ...hr.status, lastAppliedDigest: legacyDigest(inputs), lastAttemptedDigest: legacyDigest(inputs) };
+    assert.equal(await t.run(), 'unchanged');
+    assert.deepEqual(t.verbs(), ['install'], 'an adopted release was upgraded');
+    assert.equal(t.status()?.lastAppliedDigest, hmac);
+    assert.equal(t.status()?.lastAttemptedDigest, hmac);
+  });
+
+  it('upgrades a release whose plain digest names other inputs', async () => {
+    const t = setup({ values: { a: 1 } });
+    await t.run();
+    const hr = t.kube.releases.get('apps/web');
+    if (!hr) throw new Error('gone');
+    hr.status = { ...hr.status, lastAppliedDigest: legacyDigest({ chartDigest: 'git:tree1', values: { a: 0 }, spec: hr.spec, releaseName: 'web', targetNamespace: 'apps' }) };
+    assert.equal(await t.run(), 'released');
+    assert.deepEqual(t.verbs(), ['install', 'upgrade']);
+    assert.match(t.status()?.lastAppliedDigest ?? '', /^hmac-sha256:/);
   });
 
   it('leaves a suspended release alone', async () => {
