@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../api/helmrelease.ts';
 import { watchResource, type Watched } from '../kube/informer.ts';
+import { watchMetadata } from '../kube/metadata-informer.ts';
 import { EnqueueReason, releaseJobOptions, type ReleaseJob } from './queue/release-job.ts';
 import { referencedSources } from './values/referenced-sources.ts';
 
@@ -31,7 +32,6 @@ export interface ReleaseOperator {
 // every resync. Status-only updates are ignored. Job data is identity and reason only.
 export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   const custom = opts.kc.makeApiClient(k8s.CustomObjectsApi);
-  const core = opts.kc.makeApiClient(k8s.CoreV1Api);
   const scopes: ReadonlyArray<string | undefined> = opts.namespaces?.length ? opts.namespaces : [undefined];
   const seen = new Map<string, string>(); // key → generation/deleting, to tell spec changes from status updates
 
@@ -73,16 +73,18 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
     const ref = `${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
     for (const hr of allReleases()) if (referencedSources(hr).has(ref)) enqueue(hr, EnqueueReason.ValuesSourceChanged);
   };
+  // Metadata only (PartialObjectMetadata): a change is told by the resource version, and no Secret's data (nor
+  // any ConfigMap's) of any namespace is ever held in this process.
   const sources = scopes.flatMap((ns) => [
-    watchResource<k8s.V1ConfigMap>({
+    watchMetadata({
       kc: opts.kc, log: opts.log, onEvent: onSource('ConfigMap'), onRestart: () => opts.onWatchRestart?.('configmaps'),
       path: ns ? `/api/v1/namespaces/${ns}/configmaps` : '/api/v1/configmaps',
-      list: () => (ns ? core.listNamespacedConfigMap({ namespace: ns }) : core.listConfigMapForAllNamespaces()),
+      list: (core) => (ns ? core.listNamespacedConfigMap({ namespace: ns }) : core.listConfigMapForAllNamespaces()),
     }),
-    watchResource<k8s.V1Secret>({
+    watchMetadata({
       kc: opts.kc, log: opts.log, onEvent: onSource('Secret'), onRestart: () => opts.onWatchRestart?.('secrets'),
       path: ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets',
-      list: () => (ns ? core.listNamespacedSecret({ namespace: ns }) : core.listSecretForAllNamespaces()),
+      list: (core) => (ns ? core.listNamespacedSecret({ namespace: ns }) : core.listSecretForAllNamespaces()),
     }),
   ]);
 

@@ -19,8 +19,10 @@ export function watchResource<T extends k8s.KubernetesObject>(opts: {
   onEvent: (event: WatchEvent, obj: T) => void;
   log: Logger;
   onRestart?: () => void;
+  // How the watch requests are made. Default: client-node's Watch on kc (whole objects).
+  watch?: k8s.Watch;
 }): Watched<T> {
-  const informer = k8s.makeInformer(opts.kc, opts.path, opts.list);
+  const informer = new k8s.ListWatch(opts.path, opts.watch ?? new k8s.Watch(opts.kc), opts.list, false);
   let live = false;
   let stopped = false;
   let delay = 1000;

@@ -1,8 +1,9 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../api/helmrelease.ts';
 import type { HelmRevision } from '../helm/release-state.ts';
 import type { KubeClient, ObjectRef } from './client.ts';
+import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
+import { metadataOnly } from './metadata-only.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
@@ -34,6 +35,8 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
 export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): KubeClient {
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  // Helm's history needs the storage Secrets' labels only, never their (up to 1 MiB each) releases.
+  const metadata = metadataOnly(kc).makeApiClient(k8s.CoreV1Api);
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const ref = (namespace: string) => ({ group: GROUP, version: VERSION, plural: PLURAL, namespace });
   return {
@@ -78,7 +81,7 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
       }
     },
     async helmHistory(namespace, release) {
-      const list = await core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` });
+      const list = await metadata.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` });
       return list.items
         .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
         .filter((r) => Number.isInteger(r.version))
@@ -89,10 +92,9 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
       const secret = await core.readNamespacedSecret({ namespace, name });
       const encoded = secret.data?.release;
       if (!encoded) throw new Error(`Helm storage Secret ${namespace}/${name} has no release`);
-      // Secret data is base64 of helm's own base64(gzip(JSON))
-      const rel = JSON.parse(gunzipSync(Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64')).toString('utf8')) as { info: Record<string, unknown> };
+      const rel = decodeStoredRelease(encoded, `${namespace}/${name}`);
       rel.info = { ...rel.info, status: 'failed', description };
-      const body = Buffer.from(gzipSync(JSON.stringify(rel)).toString('base64')).toString('base64');
+      const body = encodeStoredRelease(rel);
       await core.patchNamespacedSecret({
         namespace, name, fieldManager,
         body: { metadata: { labels: { status: 'failed' }, resourceVersion: secret.metadata?.resourceVersion }, data: { release: body } },
