@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { commitAndPush, type PushResult, type WriteTarget } from '../../git/working-clone.ts';
 import type { GitOptions } from '../../git/run-git.ts';
 import { loadManifests } from '../../sync/load-manifests.ts';
@@ -10,7 +9,7 @@ import { InvalidImageRef, parseImageRef, repositoryName } from '../image-ref.ts'
 import { parseTagPattern } from '../policy/tag-pattern.ts';
 import { policyKey, policyOf } from '../workload/policy.ts';
 import { workloadOf } from '../workload/workload.ts';
-import { rewriteFile } from './apply-updates.ts';
+import { rewriteFile } from './rewrite-file.ts';
 
 // The manual operations fluxctl offered (release, automate, deautomate, lock, unlock, policy --tag), each made as
 // one commit with fluxd's message through the same write-back as automation. The API and CLI expose them.
@@ -72,7 +71,7 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
         const filter = change.tagFilter === '*' ? undefined : change.tagFilter;
         edits.push([policyKey(annotations, `tag.${change.container}`), filter]);
       }
-      const changed = await rewriteFile(join(root, m.source.file), (text) => edits.reduce((t, [key, value]) =>
+      const changed = await rewriteFile(root, m.source.file, (text) => edits.reduce((t, [key, value]) =>
         (value === undefined && annotations[key] === undefined ? t : setAnnotation(t, m.source.file, target_(m), key, value, { defaultNamespace: target.defaultNamespace })), text));
       results.push(changed.error ? { workload: change.workload, status: 'failed', reason: changed.error }
         : { workload: change.workload, status: changed.changed ? 'success' : 'skipped', ...(changed.changed ? {} : { reason: 'no change' }) });
@@ -126,7 +125,7 @@ export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): 
         if (containers.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'does not use image(s)' });
         else if (outdated.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'image(s) up to date' });
         else {
-          const changed = await rewriteFile(join(root, m.source.file), (text) => outdated.reduce((t, c) =>
+          const changed = await rewriteFile(root, m.source.file, (text) => outdated.reduce((t, c) =>
             setContainerImage(t, m.source.file, target_(m), c.name, spec.image, { defaultNamespace: target.defaultNamespace }), text));
           results.push(changed.error ? { workload: wid, status: 'failed', reason: changed.error } : { workload: wid, status: 'success' });
           if (changed.changed) released.push(wid);
