@@ -13,6 +13,7 @@ import { syncTriggerRoutes } from './api/sync-triggers.ts';
 import { redact } from './redact.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, type Config } from './config.ts';
+import { ensurePrivateDir } from './fs/private-dir.ts';
 import { gitChartSource } from './helm/chart/git-source.ts';
 import { loadDigestKey } from './helm/digest-key.ts';
 import { startGitChartPoller } from './helm/git-chart-poller.ts';
@@ -48,6 +49,9 @@ function logger(config: Config): Logger {
 }
 
 async function startRoles(config: Config, log: Logger, metrics: Metrics): Promise<{ stops: Stop[]; ready: () => boolean; routes: Route[] }> {
+  // Caches hold what credentials fetched: a private directory (0700, ours), else exit 2 naming the flag.
+  if (config.role !== 'operator') await ensurePrivateDir(config.chartCacheDir, 'chart-cache-dir');
+  if (config.helmCacheDir && config.role !== 'operator') await ensurePrivateDir(config.helmCacheDir, 'helm-cache-dir');
   const kc = loadKubeConfig(config.kubeconfig);
   const kube = realKubeClient(kc);
   const connection = redisOptions(config.redisUrl);
