@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { persistentCredentialId } from '../../fs/credential-id.ts';
+import { assertSafeChartArchive } from './archive-check.ts';
 import { checkDeclaredLength, formatBytes, limitBytes } from './body-limit.ts';
 import { type HttpOptions, requestRepository } from './http-request.ts';
 import { redactUrl } from '../../redact.ts';
@@ -85,6 +86,7 @@ export async function downloadChart(url: URL, opts: DownloadOptions): Promise<Ca
         `the chart at ${redactUrl(url)} has sha256 ${digest}, but the repository index says ${opts.expectedDigest}`,
         { field: 'spec.chart.repository' });
     }
+    await assertSafeChartArchive(temp, redactUrl(url)); // links out, `..` names, bombs: refused before helm sees it
     const path = await cachedPath(opts.cacheDir, { url, auth: opts.auth }, digest);
     await rename(temp, path);
     return { path, digest };

@@ -11,9 +11,11 @@ import { CACHE_KEY_FILE } from '../../../src/fs/credential-id.ts';
 import type { CachedIndex } from '../../../src/helm/chart/repository-index.ts';
 import { fetchRepositoryChart, type RepositoryChartOptions } from '../../../src/helm/chart/repository-source.ts';
 import { type Handler, indexYaml, type RepoServer, serveFiles, startRepoServer } from './repo-server.ts';
+import { chartTgz } from './tar-fixture.ts';
 
-// A fake chart tarball: the source never opens it, it only moves, hashes and caches the bytes.
-const TGZ = randomBytes(4096);
+// A small chart tarball, made unique by random bytes; downloads are inspected (archive-check.ts) before they are
+// cached, so it must be a real one.
+const TGZ = chartTgz([{ name: 'hello/random.bin', data: randomBytes(4096) }]);
 const SHA = createHash('sha256').update(TGZ).digest('hex');
 const AUTH = { username: 'reader', password: 'hunter2-s3cret' };
 
