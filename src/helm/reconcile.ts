@@ -83,7 +83,7 @@ async function prepare(ctx: ReleaseContext, deps: ReconcileDeps): Promise<void> 
     external: (url) => fetchExternalValues(url, { signal: ctx.signal }),
     chartFile: async (path) => {
       if (!archive) throw new StallingError('ValuesInvalid', 'chartFileRef needs a chart fetched to disk (not OCI)', { field: 'spec.valuesFrom' });
-      return readChartFile(archive, path, 'spec.valuesFrom.chartFileRef.path');
+      return readChartFile(archive, path); // composeValues names the field: spec.valuesFrom[i].chartFileRef.path
     },
   }).catch(async (err: unknown) => {
     if (err instanceof StallingError) await enterPhase(ctx, Phase.Failed, `Values composition failed: ${err.message}`);
