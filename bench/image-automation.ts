@@ -39,10 +39,10 @@ await git(work, 'add', '-A');
 await git(work, 'commit', '-m', 'Workloads');
 await git(work, 'push', 'origin', 'HEAD:main');
 const daemon = await startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), port, args: [
-  '--webhook-secret', 'bench-hook', '--registry-insecure-host', hooked.host,
+  '--registry-insecure-host', hooked.host,
   '--git-url', url, '--git-branch', 'main', '--k8s-default-namespace', ns, '--sync-interval', '1h', '--git-poll-interval', '10s',
   '--automation-interval', `${INTERVAL_S}s`, '--registry-insecure-host', reg.host, '--log-level', 'info',
-] });
+], env: { CAPSTAN_WEBHOOK_SECRET: 'bench-hook' } });
 const cycles = () => daemon.metric('capstan_image_automation_cycles_total', { result: 'ok' });
 const requests = async () => Object.fromEntries(await Promise.all(['tags', 'manifest', 'blob', 'token'].map(async (kind) => [kind, await daemon.metric('capstan_registry_requests_total', { kind })])));
 const waitCycles = async (n: number) => {

@@ -27,9 +27,9 @@ describe('capstan daemon with fluxd\'s flags keeps a namespace equal to a Git br
   let repoUrl = '';
   const startDaemon = () => startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), args: [
     // no periodic sync during the test: every sync after the first is started by a trigger
-    '--git-url', repoUrl, '--git-branch', 'main', '--sync-interval', '1h', '--sync-garbage-collection', '--webhook-secret', SECRET,
+    '--git-url', repoUrl, '--git-branch', 'main', '--sync-interval', '1h', '--sync-garbage-collection',
     '--k8s-default-namespace', ns, '--git-timeout', '5s', '--git-ci-skip',
-  ] });
+  ], env: { CAPSTAN_WEBHOOK_SECRET: SECRET } }); // secrets through the environment, never argv
   const syncs = () => daemon.metric('flux_daemon_sync_duration_seconds_count');
   const head = async () => git(work, 'rev-parse', 'HEAD').then((r) => r.stdout);
   // the commit the annotated flux-sync tag points at (ls-remote lists the peeled tag as `^{}`)

@@ -47,8 +47,8 @@ spec:
     await git(work, 'push', 'origin', 'HEAD:main');
     daemon = await startCapstan({ role: 'daemon', namespace: ns, queue: uniqueName('unused'), port, args: [
       '--git-url', url, '--git-branch', 'main', '--k8s-default-namespace', ns, '--sync-interval', '1h', '--git-poll-interval', '1h',
-      '--git-timeout', '10s', '--automation-interval', '1h', '--registry-insecure-host', reg.host, '--webhook-secret', 'hook-s3cret',
-    ] });
+      '--git-timeout', '10s', '--automation-interval', '1h', '--registry-insecure-host', reg.host,
+    ], env: { CAPSTAN_WEBHOOK_SECRET: 'hook-s3cret' } });
     await eventually('the first automation cycle', async () => ((await daemon.metric('capstan_image_automation_cycles_total', { result: 'ok' })) >= 1 || undefined), 30_000);
   });
   after(async () => {
