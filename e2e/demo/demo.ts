@@ -84,6 +84,7 @@ const capstan = execa(new URL('../../bin/capstan', import.meta.url).pathname, [
   'run', '--listen', listen, '--log-format', 'json', '--charts-sync-interval', '1m',
   '--git-url', url, '--git-branch', 'main', '--git-poll-interval', '10s', '--sync-garbage-collection',
   '--automation-interval', '15s', '--registry-insecure-host', registry.host, '--k8s-default-namespace', 'demo',
+  '--allow-private-networks', // the demo chart repository and registry listen on loopback
 ], { env: { CAPSTAN_DASHBOARD_TOKEN: token }, stdout: 'inherit', stderr: 'inherit', reject: false });
 console.error(`
 Capstan is running against a local control plane.

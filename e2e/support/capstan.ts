@@ -21,11 +21,15 @@ export async function startCapstan(opts: {
   role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
   port?: number; // default a free one
   keepOutput?: number; // characters of output that output() keeps, the last ones; default 200,000
+  // Every test server listens on loopback, so --allow-private-networks is passed unless this is false (for tests
+  // of the refusal itself). Default true.
+  allowPrivateNetworks?: boolean;
 }): Promise<CapstanProcess> {
   const port = opts.port ?? (await freePort());
   const proc = execa(BIN, [
     opts.role, '--allow-namespace', opts.namespace, '--queue-name', opts.queue, '--listen', `127.0.0.1:${port}`,
     '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',
+    ...(opts.allowPrivateNetworks === false ? [] : ['--allow-private-networks']),
     ...(opts.args ?? []),
   ], { reject: false, all: true, buffer: false, detached: true, env: opts.env ?? {} });
   let exited: number | undefined;

@@ -17,6 +17,10 @@ export interface GitOptions {
   // SSH remotes: the private key (a deploy key) and the known_hosts file. Without a known_hosts file the host key
   // is trusted on first use and remembered in `<keyFile>.known_hosts`. Default: ssh's own configuration.
   ssh?: { keyFile: string; knownHostsFile?: string | undefined } | undefined;
+  // The remote comes from a HelmRelease author, not from Capstan's own configuration: without `ssh`, ssh offers
+  // no identity at all (ANONYMOUS_SSH) rather than the worker's default keys or agent, and git follows no HTTP
+  // redirect (it would dial a host nobody checked). Default false.
+  untrustedRemote?: boolean | undefined;
 }
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
@@ -28,6 +32,11 @@ export function sshCommand(ssh: NonNullable<GitOptions['ssh']>): string {
   return ['ssh', '-i', shellQuote(ssh.keyFile), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', `StrictHostKeyChecking=${strict}`,
     '-o', `UserKnownHostsFile=${shellQuote(knownHosts)}`, '-F', '/dev/null'].join(' ');
 }
+
+// GIT_SSH_COMMAND for a remote that has no key of its own: no default key files, no agent, no ~/.ssh/config (so no
+// ProxyCommand or IdentityFile from it), never a prompt; host keys from the default known_hosts only.
+export const ANONYMOUS_SSH = ['ssh', '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityFile=none',
+  '-o', 'IdentityAgent=none'].join(' ');
 
 // The default of GitOptions.timeoutMs.
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
@@ -76,8 +85,10 @@ export async function git(cmd: Command, opts: GitOptions): Promise<string> {
     : {};
   const limit = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
   const stop = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
-  const child = execa('git', cmd.args, {
-    env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header, ...(opts.ssh ? { GIT_SSH_COMMAND: sshCommand(opts.ssh) } : {}) },
+  const ssh = opts.ssh ? sshCommand(opts.ssh) : opts.untrustedRemote ? ANONYMOUS_SSH : undefined;
+  const untrusted = opts.untrustedRemote ? ['-c', 'http.followRedirects=false'] : [];
+  const child = execa('git', [...untrusted, ...cmd.args], {
+    env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header, ...(ssh ? { GIT_SSH_COMMAND: ssh } : {}) },
     ...(cmd.cwd ? { cwd: cmd.cwd } : {}), input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,
   });
   const signalGroup = (signal: NodeJS.Signals): void => {

@@ -18,6 +18,7 @@ import { determineReleaseState } from './release-state.ts';
 import { statusForPhase, statusForStall, statusForWait } from './status/phase-status.ts';
 import { composeValues } from './values/compose.ts';
 import { fetchExternalValues } from './values/external-source.ts';
+import { networkAccess } from '../net/network-access.ts';
 
 // The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest; `digestKey`
 // keys the desired-inputs digest (helm/digest-key.ts).
@@ -67,7 +68,7 @@ async function prepare(ctx: ReleaseContext, deps: ReconcileDeps): Promise<void> 
   const hr = ctx.hr;
   let chart: ResolvedChart;
   try {
-    chart = await resolveChart(hr, { kube: deps.kube, cacheDir: deps.chartCacheDir, sources: deps.chartSources, signal: ctx.signal });
+    chart = await resolveChart(hr, { kube: deps.kube, cacheDir: deps.chartCacheDir, sources: deps.chartSources, signal: ctx.signal, security: deps.security });
   } catch (err) {
     await enterPhase(ctx, Phase.ChartFetchFailed, `Chart fetch failed for Helm release '${ctx.releaseName}' in '${ctx.targetNamespace}': ${(err as Error).message}`);
     throw err;
@@ -80,7 +81,7 @@ async function prepare(ctx: ReleaseContext, deps: ReconcileDeps): Promise<void> 
   const composed = await composeValues(hr, {
     configMapKey: (ns, name, key) => deps.kube.configMapKey(ns, name, key),
     secretKey: (ns, name, key) => deps.kube.secretKey(ns, name, key),
-    external: (url) => fetchExternalValues(url, { signal: ctx.signal }),
+    external: (url) => fetchExternalValues(url, { signal: ctx.signal, network: networkAccess(deps.security) }),
     chartFile: async (path) => {
       if (!archive) throw new StallingError('ValuesInvalid', 'chartFileRef needs a chart fetched to disk (not OCI)', { field: 'spec.valuesFrom' });
       return readChartFile(archive, path); // composeValues names the field: spec.valuesFrom[i].chartFileRef.path

@@ -1,5 +1,9 @@
 import { Phase } from '../../api/helmrelease.ts';
+import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
+import { guardedFetch } from '../../net/guarded-fetch.ts';
+import { AddressRefusedError, type NetworkAccess, networkAccess } from '../../net/network-access.ts';
+import { SECURE_DEFAULTS } from '../../security-config.ts';
 import { DEFAULT_RETRY_AFTER_MS, failureForStatus } from './http-failure.ts';
 import { redactUrl } from '../../redact.ts';
 import type { BasicAuth } from './repository-url.ts';
@@ -10,8 +14,9 @@ export interface HttpOptions {
   timeoutMs?: number;
   // The job's signal: when it aborts, the request stops and its reason is thrown as is. Default: none.
   signal?: AbortSignal;
-  // The fetch to call. Default: the global fetch (undici).
-  fetch?: typeof fetch;
+  // Which addresses the repository and its redirects may resolve to. Default: public addresses only
+  // (networkAccess(SECURE_DEFAULTS)); the worker passes networkAccess(config.security).
+  network?: NetworkAccess;
   // The clock, for Retry-After dates. Default: Date.now.
   now?: () => number;
 }
@@ -29,7 +34,8 @@ export interface RepositoryRequest {
   accept?: number[];
 }
 
-// GETs `req.url` and runs `read` on the answer within the same timeout. Network errors and timeouts become
+// GETs `req.url` through guardedFetch and runs `read` on the answer within the same timeout. An address the
+// policy refuses (on any redirect hop) stalls on spec.chart.repository; network errors and timeouts become
 // WaitingError, a non-2xx status the error failureForStatus picks; the caller's abort reason passes through.
 export async function requestRepository<T>(
   req: RepositoryRequest, opts: HttpOptions, read: (res: Response, signal: AbortSignal) => Promise<T>,
@@ -42,7 +48,7 @@ export async function requestRepository<T>(
     headers.authorization = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString('base64')}`;
   }
   try {
-    const res = await (opts.fetch ?? fetch)(req.url, { headers, signal, redirect: 'follow' });
+    const res = await guardedFetch(req.url, { headers, signal, access: opts.network ?? networkAccess(SECURE_DEFAULTS) });
     if (!res.ok && !req.accept?.includes(res.status)) {
       await res.body?.cancel().catch(() => {});
       const now = (opts.now ?? Date.now)();
@@ -51,6 +57,9 @@ export async function requestRepository<T>(
     return await read(res, signal);
   } catch (error) {
     if (opts.signal?.aborted) throw opts.signal.reason;
+    if (error instanceof AddressRefusedError) {
+      throw new StallingError(Phase.ChartFetchFailed, `${redactUrl(req.url)}: ${error.message}`, { field: 'spec.chart.repository', cause: error });
+    }
     if (timeout.aborted && isAbort(error)) {
       throw new WaitingError(Phase.ChartFetchFailed,
         `${redactUrl(req.url)} timed out after ${timeoutMs / 1000}s`, DEFAULT_RETRY_AFTER_MS, { cause: error });

@@ -2,6 +2,9 @@ import type { HelmRelease } from '../../api/helmrelease.ts';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import { networkAccess } from '../../net/network-access.ts';
+import type { SecurityConfig } from '../../security-config.ts';
+import { checkOciRegistry } from './remote-host-check.ts';
 import { fetchRepositoryChart } from './repository-source.ts';
 
 // A chart ready for helm: `ref` is a local .tgz/dir or an oci:// reference (with `version`); `revision` is what
@@ -26,8 +29,10 @@ async function pullSecretAuth(hr: HelmRelease, kube: KubeClient) {
 }
 
 // Resolves spec.chart from whichever source it names: a Helm repository (index + tarball, basic auth from
-// chartPullSecret), an OCI registry (left to helm, exact version), or Git (chart.git + chart.path).
-export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; cacheDir: string; sources: ChartSources; signal: AbortSignal }): Promise<ResolvedChart> {
+// chartPullSecret), an OCI registry (left to helm, exact version), or Git (chart.git + chart.path). The
+// repository, its redirects and the OCI registry must resolve to public addresses unless
+// security.allowPrivateNetworks.
+export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; cacheDir: string; sources: ChartSources; signal: AbortSignal; security: SecurityConfig }): Promise<ResolvedChart> {
   const chart = hr.spec.chart;
   if (chart.git !== undefined || chart.path !== undefined) {
     if (!chart.git) throw new StallingError(Phase.ChartFetchFailed, 'is required with chart.path', { field: 'spec.chart.git' });
@@ -38,10 +43,11 @@ export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; ca
     if (!chart.name || !chart.version) {
       throw new StallingError(Phase.ChartFetchFailed, 'is required for an OCI chart', { field: chart.name ? 'spec.chart.version' : 'spec.chart.name' });
     }
+    await checkOciRegistry(chart.repository, deps.security);
     const ref = `${chart.repository.replace(/\/+$/, '')}/${chart.name}`;
     return { ref, version: chart.version, revision: chart.version, digest: `${ref}:${chart.version}` };
   }
   const auth = await pullSecretAuth(hr, deps.kube);
-  const got = await fetchRepositoryChart(chart, { cacheDir: deps.cacheDir, auth, signal: deps.signal });
+  const got = await fetchRepositoryChart(chart, { cacheDir: deps.cacheDir, auth, signal: deps.signal, network: networkAccess(deps.security) });
   return { ref: got.path, archive: got.path, revision: got.version, digest: `sha256:${got.digest}` };
 }

@@ -1,11 +1,17 @@
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
+import { guardedFetch } from '../../net/guarded-fetch.ts';
+import { AddressRefusedError, type NetworkAccess, networkAccess } from '../../net/network-access.ts';
+import { SECURE_DEFAULTS } from '../../security-config.ts';
 
-// Limits for valuesFrom.externalSourceRef; defaults: 1 MiB, 10 s.
-export interface ExternalSourceOptions { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal }
+// Limits for valuesFrom.externalSourceRef; defaults: 1 MiB, 10 s, public addresses only (the worker passes
+// networkAccess(config.security)).
+export interface ExternalSourceOptions { maxBytes?: number; timeoutMs?: number; signal?: AbortSignal; network?: NetworkAccess }
 
-// Reads an externalSourceRef URL: http(s) only (never file:// or other schemes), 200 only as the Helm Operator
-// did, with a size cap and a timeout. Errors name the URL without credentials.
+// Reads an externalSourceRef URL: http(s) only (never file:// or other schemes), through guardedFetch (every
+// redirect hop resolved and checked, so loopback, link-local and private addresses are refused unless
+// --allow-private-networks), 200 only as the Helm Operator did, with a size cap and a timeout. Errors name the
+// URL without credentials or query.
 export async function fetchExternalValues(url: string, opts: ExternalSourceOptions = {}): Promise<string> {
   const maxBytes = opts.maxBytes ?? 1 << 20;
   let parsed: URL;
@@ -21,9 +27,12 @@ export async function fetchExternalValues(url: string, opts: ExternalSourceOptio
   const signals = [AbortSignal.timeout(opts.timeoutMs ?? 10_000), ...(opts.signal ? [opts.signal] : [])];
   let res: Response;
   try {
-    res = await fetch(parsed, { signal: AbortSignal.any(signals), redirect: 'follow' });
+    res = await guardedFetch(parsed, { signal: AbortSignal.any(signals), access: opts.network ?? networkAccess(SECURE_DEFAULTS) });
   } catch (err) {
-    throw new WaitingError('ValuesUnavailable', `${shown}: ${(err as Error).message}`, 30_000);
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    if (err instanceof AddressRefusedError) throw new StallingError('ValuesInvalid', `${shown}: ${err.message}`, { cause: err });
+    const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message;
+    throw new WaitingError('ValuesUnavailable', `${shown}: ${why}`, 30_000, { cause: err });
   }
   if (res.status >= 500 || res.status === 429) throw new WaitingError('ValuesUnavailable', `${shown}: HTTP ${res.status}`, 30_000);
   if (res.status !== 200) throw new StallingError('ValuesInvalid', `${shown}: HTTP ${res.status}`);

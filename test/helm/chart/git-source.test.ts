@@ -74,7 +74,9 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
     const helm = fakeHelm();
     const kube = fakeKube();
     const cacheDir = mkdtempSync(join(root, 'cache-'));
-    return { helm, kube, cacheDir, resolve: gitChartSource({ kube, helm, cacheDir, minIntervalMs: 0, security: SECURE_DEFAULTS, ...extra }) };
+    // file:// repositories and loopback servers: these tests are about Git, not the network policy (git-remote-check.test.ts)
+    const security = { ...SECURE_DEFAULTS, allowFileUrls: true, allowPrivateNetworks: true };
+    return { helm, kube, cacheDir, resolve: gitChartSource({ kube, helm, cacheDir, minIntervalMs: 0, security, ...extra }) };
   };
   const stalled = (field: string, message: RegExp) => (error: unknown): boolean => {
     assert.ok(error instanceof StallingError, `not a StallingError: ${String(error)}`);

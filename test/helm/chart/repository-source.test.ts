@@ -10,6 +10,7 @@ import { WaitingError } from '../../../src/errors/waiting-error.ts';
 import { CACHE_KEY_FILE } from '../../../src/fs/credential-id.ts';
 import type { CachedIndex } from '../../../src/helm/chart/repository-index.ts';
 import { fetchRepositoryChart, type RepositoryChartOptions } from '../../../src/helm/chart/repository-source.ts';
+import { ANY_ADDRESS } from '../../net/test-access.ts';
 import { type Handler, indexYaml, type RepoServer, serveFiles, startRepoServer } from './repo-server.ts';
 import { chartTgz } from './tar-fixture.ts';
 
@@ -35,7 +36,7 @@ describe('fetchRepositoryChart from a Helm repository over HTTP', () => {
   const options = (extra: Partial<RepositoryChartOptions> = {}): RepositoryChartOptions => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'capstan-charts-'));
     dirs.push(cacheDir);
-    return { cacheDir, indexCache: new Map<string, CachedIndex>(), ...extra };
+    return { cacheDir, indexCache: new Map<string, CachedIndex>(), network: ANY_ADDRESS, ...extra };
   };
   // What the cache directory holds besides its key (fs/credential-id.ts).
   const cached = (dir: string): string[] => readdirSync(dir).filter((name) => name !== CACHE_KEY_FILE);
