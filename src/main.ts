@@ -138,7 +138,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     const poller = startGitChartPoller({
       releases: operator.releases, enqueue: operator.enqueue, kube, log: log.child({ component: 'git-poller' }),
       intervalMs: config.gitPollIntervalMs, defaultRef: config.gitDefaultRef, timeoutMs: config.gitTimeoutMs,
-      onPoll: (result) => metrics.gitPolls.inc({ result }),
+      onPoll: (result) => metrics.gitPolls.inc({ result }), security: config.security,
     });
     const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
     gauge.unref();

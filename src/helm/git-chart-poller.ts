@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { HelmRelease } from '../api/helmrelease.ts';
 import { lsRemote, type GitAuth } from '../git/mirror.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
+import { checkGitChartUrl } from './chart/remote-host-check.ts';
 import { EnqueueReason } from './queue/release-job.ts';
 
 // Settings of the Git chart poller; defaults: every 5m (the Helm Operator's --git-poll-interval), ref `master`
@@ -15,6 +17,8 @@ export interface GitPollerOptions {
   defaultRef?: string;
   timeoutMs?: number;
   onPoll?: (result: 'unchanged' | 'changed' | 'error') => void;
+  // The URLs git may dial, as the worker checks them (file://, private addresses). Default SECURE_DEFAULTS.
+  security?: SecurityConfig;
 }
 
 async function authOf(hr: HelmRelease, kube: KubeClient): Promise<GitAuth | undefined> {
@@ -44,7 +48,8 @@ export function startGitChartPoller(opts: GitPollerOptions): { stop(): void } {
       if (b && b.skip-- > 0) continue;
       const [url, ref] = JSON.parse(key) as [string, string];
       try {
-        const sha = await lsRemote(url, ref, { auth: await authOf(hrs[0] as HelmRelease, opts.kube), timeoutMs: opts.timeoutMs ?? 20_000 });
+        await checkGitChartUrl(url, opts.security ?? SECURE_DEFAULTS); // a refused URL is never dialled; the worker stalls it
+        const sha = await lsRemote(url, ref, { auth: await authOf(hrs[0] as HelmRelease, opts.kube), timeoutMs: opts.timeoutMs ?? 20_000, untrustedRemote: true });
         backoff.delete(key);
         const before = seen.get(key);
         if (sha) seen.set(key, sha);
