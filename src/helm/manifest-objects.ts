@@ -1,8 +1,9 @@
-import { loadAll } from 'js-yaml';
 import type { ObjectRef } from '../kube/client.ts';
+import { readYamlDocuments } from '../yaml/read-yaml.ts';
 
 // The objects a rendered release manifest (`helm get manifest`) creates, List kinds expanded; objects without a
-// namespace are given the release namespace unless cluster-scoped kinds are known to be so.
+// namespace are given the release namespace unless cluster-scoped kinds are known to be so. Read by the one YAML
+// reader, so a manifest rendered with an alias bomb throws a YamlError instead of expanding.
 export function manifestObjects(manifest: string, namespace: string): ObjectRef[] {
   const out: ObjectRef[] = [];
   const visit = (doc: unknown): void => {
@@ -15,7 +16,7 @@ export function manifestObjects(manifest: string, namespace: string): ObjectRef[
     if (!o.apiVersion || !o.kind || !o.metadata?.name) return;
     out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : (o.metadata.namespace ?? namespace) });
   };
-  loadAll(manifest, visit);
+  for (const doc of readYamlDocuments(manifest)) visit(doc.value);
   return out;
 }
 

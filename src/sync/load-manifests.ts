@@ -1,6 +1,7 @@
-import { isMap, isNode, isSeq, LineCounter, type Node, parseAllDocuments, type Tags } from 'yaml';
 import { asRecord, id, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
 import { isList, isLoadError, toManifest } from './to-manifest.ts';
+import { readYamlDocuments, type YamlDocument } from '../yaml/read-yaml.ts';
+import { YamlError, YamlProblem } from '../yaml/yaml-error.ts';
 
 // What loading gives: the objects to sync and what was skipped, with where.
 export interface LoadResult {
@@ -8,33 +9,22 @@ export interface LoadResult {
   errors: LoadError[];
 }
 
-// YAML 1.1 as kubectl reads it (go-yaml v2): `0644` is octal, `yes` is true, `<<` merges; timestamps, which
-// go-yaml leaves as strings in untyped objects, stay strings here too.
-const PARSE_OPTIONS = {
-  version: '1.1',
-  prettyErrors: false,
-  customTags: (tags: Tags): Tags => tags.filter((tag) => (typeof tag === 'string' ? tag : tag.tag) !== 'tag:yaml.org,2002:timestamp'),
-} as const;
-
-// The objects of one YAML file: multi-document, empty documents skipped, Lists flattened, namespace defaulted.
-// A YAML error skips the whole file (reported with its line); a bad object skips only itself.
+// The objects of one YAML file, read as kubectl reads YAML (src/yaml/read-yaml.ts): multi-document, empty
+// documents skipped, Lists flattened, namespace defaulted, a key written twice refused. A YAML error (an alias
+// bomb, a file too large) skips the whole file, reported with its line; a bad object skips only itself.
 export function parseManifestFile(file: string, text: string, opts: LoadOptions): LoadResult {
-  const lineCounter = new LineCounter();
-  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
-  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
-  const broken = docs.flatMap((doc) => doc.errors)[0];
-  if (broken) return fileSkipped(file, lineAt(broken.pos[0]), `YAML syntax error: ${broken.message}`);
+  const lines = new WeakMap<object, number>();
+  let docs: YamlDocument[];
+  try {
+    docs = readYamlDocuments(text, { lines, uniqueKeys: true });
+  } catch (err) {
+    if (!(err instanceof YamlError)) throw err;
+    return fileSkipped(file, err.line ?? 1, `YAML ${err.problem === YamlProblem.Syntax ? 'syntax error' : 'refused'}: ${err.reason}`);
+  }
   const result: LoadResult = { manifests: [], errors: [] };
   for (const doc of docs) {
-    if (!doc.contents) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS();
-    } catch (err) {
-      return fileSkipped(file, lineAt(doc.contents.range[0]), `YAML error: ${(err as Error).message}`);
-    }
-    if (value === null || value === undefined) continue;
-    for (const object of objectsIn(value, doc.contents, lineAt(doc.contents.range[0]), lineAt)) {
+    if (doc.value === null || doc.value === undefined) continue;
+    for (const object of objectsIn(doc.value, doc.line, lines)) {
       const loaded = toManifest(object.value, { file, line: object.line }, opts);
       if (isLoadError(loaded)) result.errors.push(loaded);
       else result.manifests.push(loaded);
@@ -69,14 +59,9 @@ function fileSkipped(file: string, line: number, message: string): LoadResult {
 }
 
 // The objects a document holds with the line each starts on: itself, or a List's items (recursively).
-function objectsIn(value: unknown, node: unknown, line: number, lineAt: (offset: number) => number): Array<{ value: unknown; line: number }> {
+function objectsIn(value: unknown, line: number, lines: WeakMap<object, number>): Array<{ value: unknown; line: number }> {
   const object = asRecord(value);
   if (!object || !isList(object)) return [{ value, line }];
   const items = Array.isArray(object.items) ? object.items : [];
-  const itemsNode = isMap(node) ? node.get('items', true) : undefined;
-  return items.flatMap((item, i) => {
-    const itemNode: Node | undefined = isSeq(itemsNode) && isNode(itemsNode.items[i]) ? itemsNode.items[i] : undefined;
-    const itemLine = itemNode?.range ? lineAt(itemNode.range[0]) : line;
-    return objectsIn(item, itemNode, itemLine, lineAt);
-  });
+  return items.flatMap((item) => objectsIn(item, (typeof item === 'object' && item !== null ? lines.get(item) : undefined) ?? line, lines));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
 import { ConfigError } from '../config-error.ts';
 import type { GitAuth } from '../git/run-git.ts';
+import { readYaml } from '../yaml/read-yaml.ts';
 
 // One repository of `capstan daemon --config FILE`, with what it does not set taken from the flags.
 export interface SourceEntry {
@@ -46,7 +46,7 @@ function readSecretFile(path: string, where: string): string {
 export function readSourcesFile(path: string): SourceEntry[] {
   let doc: unknown;
   try {
-    doc = load(readFileSync(path, 'utf8'));
+    doc = readYaml(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new ConfigError('config', `${path}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadManifests, parseManifestFile } from '../../src/sync/load-manifests.ts';
 import { id } from '../../src/sync/manifest.ts';
+import { billionLaughsUnder } from '../yaml/bombs.ts';
 
 const opts = { defaultNamespace: 'default' };
 const ids = (r: { manifests: Parameters<typeof id>[0][] }): string[] => r.manifests.map((m) => id(m));
@@ -180,6 +181,17 @@ describe('loadManifests', () => {
   it('the same name in two namespaces is not a duplicate', () => {
     const r = loadManifests([{ file: 'a.yaml', text: cm('x') }, { file: 'b.yaml', text: cm('x', 'other') }], opts);
     assert.deepEqual([ids(r), r.errors], [['default:configmap/x', 'other:configmap/x'], []]);
+  });
+
+  it('a file holding a YAML alias bomb is refused with its line; the other files still load', () => {
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${billionLaughsUnder('data')}`;
+    const heap = process.memoryUsage().heapUsed;
+    const r = loadManifests([{ file: 'good.yaml', text: cm('good') }, { file: 'bomb.yaml', text: bomb }, { file: 'z.yaml', text: cm('z') }], opts);
+    assert.deepEqual(ids(r), ['default:configmap/good', 'default:configmap/z']);
+    assert.deepEqual(r.errors.map((e) => e.file), ['bomb.yaml']);
+    assert.match(r.errors[0]?.message ?? '', /^YAML refused: too many aliases: expanded, the YAML is larger than 64 MiB as JSON; the whole file is skipped$/);
+    assert.ok((r.errors[0]?.line ?? 0) > 4);
+    assert.ok(process.memoryUsage().heapUsed - heap < 64 * 1024 * 1024, 'the heap stayed small');
   });
 
   it('a broken file is skipped and the other files still load', () => {

@@ -33,7 +33,7 @@ describe('daemon --config: several repositories', () => {
     ['no sources', 'sources: []\n', /non-empty "sources"/],
     ['a missing url', 'sources:\n- {name: a}\n', /sources\[0\]\.gitUrl: required/],
     ['an unknown field', 'sources:\n- {name: a, gitUrl: x, branch: main}\n', /sources\[0\]\.branch: unknown field/],
-    ['a name used twice', 'sources:\n- {name: a, gitUrl: x}\n- {name: a, gitUrl: y}\n', /sources\[1\]\.name: "a" is used twice/],
+    ['a name used twice', 'sources:\n- {name: a, gitUrl: x}\n- {name: a, gitUrl: z}\n', /sources\[1\]\.name: "a" is used twice/],
     ['a password file without a user file', 'sources:\n- {name: a, gitUrl: x, passwordFile: /p}\n', /go together/],
     ['broken YAML', 'sources: [\n', /bad\.yaml/],
   ];

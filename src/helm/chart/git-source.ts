@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { access, cp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import type { HelmRelease } from '../../api/helmrelease.ts';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
@@ -11,6 +10,8 @@ import { type GitAuth, type MirrorOptions, exportTree, fetchMirror, resolveRef, 
 import type { SecurityConfig } from '../../security-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { redact } from '../../redact.ts';
+import { readYaml } from '../../yaml/read-yaml.ts';
+import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 import type { HelmRunner } from '../runner.ts';
 import { assertContainedChart, assertLocalDependenciesInside } from './git-chart-checks.ts';
 import { checkGitChartUrl } from './remote-host-check.ts';
@@ -95,8 +96,9 @@ async function listsDependencies(chartDir: string, path: string): Promise<boolea
   if (text === undefined) throw stall('spec.chart.path', `"${path}" has no Chart.yaml`);
   let doc: unknown;
   try {
-    doc = load(text);
-  } catch {
+    doc = readYaml(text);
+  } catch (err) {
+    if (err instanceof YamlError && err.problem === YamlProblem.Limit) throw stall('spec.chart.path', `"${path}/Chart.yaml": ${err.message}`);
     return false; // helm reports the broken Chart.yaml itself
   }
   const deps = typeof doc === 'object' && doc !== null ? (doc as { dependencies?: unknown }).dependencies : undefined;

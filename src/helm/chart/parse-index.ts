@@ -1,6 +1,7 @@
-import { load } from 'js-yaml';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { readYaml } from '../../yaml/read-yaml.ts';
+import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 
 // One chart version as a repository index lists it (only the fields Capstan reads).
 export interface ChartVersion {
@@ -42,10 +43,12 @@ export function parseRepositoryIndex(text: string, source: string): RepositoryIn
     `${source} is not a Helm repository index: ${why}`, { field: 'spec.chart.repository' });
   let doc: unknown;
   try {
-    doc = load(text);
+    doc = readYaml(text); // as helm reads an index, within the default limits (an alias bomb is refused)
   } catch (error) {
-    const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw invalid(`invalid YAML (${first})`);
+    if (error instanceof YamlError && error.problem === YamlProblem.Limit) {
+      throw new StallingError(Phase.ChartFetchFailed, `the index ${source}: ${error.message}`, { field: 'spec.chart.repository' });
+    }
+    throw invalid(`invalid YAML (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isRecord(doc)) throw invalid('not a YAML mapping');
   if (doc.apiVersion !== 'v1') throw invalid(`apiVersion is ${JSON.stringify(doc.apiVersion) ?? 'missing'}, not "v1"`);

@@ -1,7 +1,9 @@
-import { load } from 'js-yaml';
 import type { HelmRelease, ValuesFromSource } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { readYaml } from '../../yaml/read-yaml.ts';
+import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 import { deepMerge, isMap } from './deep-merge.ts';
+import { assertValuesSize, MAX_VALUES_BYTES } from './values-size.ts';
 
 // Where valuesFrom entries are read from; the worker hands in the real ones (Kubernetes API, HTTP, chart dir).
 export interface ValuesSources {
@@ -50,8 +52,17 @@ function entries(hr: HelmRelease, sources: ValuesSources): Entry[] {
   });
 }
 
+// One source's values, read as helm reads a values file; a bomb or a text too large stalls naming the source
+// (a Secret's YAML errors are not quoted, they may quote its content).
 function parse(text: string, entry: Entry): Record<string, unknown> {
-  const doc: unknown = load(text);
+  let doc: unknown;
+  try {
+    doc = readYaml(text, { maxExpandedBytes: MAX_VALUES_BYTES });
+  } catch (err) {
+    if (!(err instanceof YamlError)) throw err;
+    const shown = !entry.secret || err.problem === YamlProblem.Limit ? err.message : 'not valid YAML';
+    throw new StallingError('ValuesInvalid', `${entry.what}: ${shown}`, { cause: entry.secret ? undefined : err });
+  }
   if (doc === undefined || doc === null) return {};
   if (!isMap(doc)) throw new Error(`${entry.what} is not a YAML map`);
   return doc;
@@ -80,10 +91,12 @@ export async function composeValues(hr: HelmRelease, sources: ValuesSources): Pr
     }
     if (entry.secret) secrets.push(...secretStrings(parsed));
     values = deepMerge(values, parsed);
+    assertValuesSize(values, entry.field);
   }
   if (hr.spec.values !== undefined) {
     if (!isMap(hr.spec.values)) throw new StallingError('ValuesInvalid', 'must be a map', { field: 'spec.values' });
     values = deepMerge(values, hr.spec.values);
+    assertValuesSize(values, 'spec.values');
   }
   return { values, secrets };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { parseRepositoryIndex } from '../../../src/helm/chart/parse-index.ts';
+import { billionLaughsUnder } from '../../yaml/bombs.ts';
 
 describe('parseRepositoryIndex', () => {
   it('reads the entries Helm writes, skipping versions Helm would skip', () => {
@@ -30,6 +31,18 @@ describe('parseRepositoryIndex', () => {
     }]);
   });
 
+  it('refuses an index holding a YAML alias bomb, naming spec.chart.repository and the index', () => {
+    const text = `apiVersion: v1\nentries: {}\n${billionLaughsUnder('generated')}`;
+    assert.throws(() => parseRepositoryIndex(text, 'https://h/index.yaml'), (error: unknown) =>
+      error instanceof StallingError && error.field === 'spec.chart.repository'
+      && /^spec\.chart\.repository: the index https:\/\/h\/index\.yaml: too many aliases/.test(error.message));
+  });
+
+  it('reads scalars as helm does: an unquoted `version: on` is not a version string', () => {
+    const index = parseRepositoryIndex('apiVersion: v1\nentries:\n  a:\n  - {version: on, urls: [a.tgz]}\n  - {version: "on", urls: [b.tgz]}\n', 'x');
+    assert.deepEqual(index.entries.get('a')?.map((v) => v.urls[0]), ['b.tgz']);
+  });
+
   it('reads an empty index', () => {
     assert.equal(parseRepositoryIndex('apiVersion: v1\nentries: {}\n', 'x').entries.size, 0);
   });
@@ -37,7 +50,7 @@ describe('parseRepositoryIndex', () => {
   const refused: Array<[string, string, RegExp]> = [
     ['an HTML page', '<html><body>login</body></html>', /not a YAML mapping/],
     ['broken YAML', 'apiVersion: v1\nentries: [\n', /invalid YAML/],
-    ['an empty body', '', /invalid YAML/],
+    ['an empty body', '', /not a YAML mapping/],
     ['another apiVersion', 'apiVersion: v2\nentries: {}\n', /apiVersion is "v2", not "v1"/],
     ['no apiVersion', 'entries: {}\n', /apiVersion is missing/],
     ['no entries', 'apiVersion: v1\n', /no `entries` mapping/],
