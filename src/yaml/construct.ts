@@ -1,7 +1,8 @@
-import { EVENT_ID, type Event, getScalarValue, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
+import { EVENT_ID, type Event, type ScalarEvent } from 'js-yaml';
 import { jsonScalarBytes } from './json-size.ts';
-import { mapKey } from './map-key.ts';
-import { type Resolved, resolvePlain, resolveTagged, scalarValue } from './resolve-scalar.ts';
+import { mapKey, setMapKey } from './map-key.ts';
+import { type Resolved, scalarValue } from './resolve-scalar.ts';
+import { resolveScalarEvent, YAML_HANDLES } from './scalar-event.ts';
 import { YamlError, YamlProblem } from './yaml-error.ts';
 import { bytesText, type YamlLimits } from './yaml-limits.ts';
 
@@ -42,8 +43,6 @@ interface State {
   total: number;
   offset: number;
 }
-
-const YAML_HANDLES: Readonly<Record<string, string>> = { '!': '!', '!!': 'tag:yaml.org,2002:' };
 
 // Builds plain JSON values from parser events by helm's rules (see resolve-scalar.ts and map-key.ts): merge keys
 // as go-yaml v2 applies them (a merged key replaces one set before it; in a list, earlier maps win), a later
@@ -101,22 +100,12 @@ function anchorOf(s: State, ev: { anchorStart: number; anchorEnd: number }): str
   return ev.anchorStart === -1 ? undefined : s.opts.source.slice(ev.anchorStart, ev.anchorEnd);
 }
 
-function fullTag(s: State, raw: string): string {
-  if (raw.startsWith('!<') && raw.endsWith('>')) return raw.slice(2, -1);
-  const end = raw.indexOf('!', 1);
-  const handle = end === -1 ? '!' : raw.slice(0, end + 1);
-  return (s.handles[handle] ?? handle) + raw.slice(handle.length);
-}
-
 function scalar(s: State, ev: ScalarEvent): Built {
-  const text = getScalarValue(s.opts.source, ev);
-  const raw = ev.tagStart === -1 ? '' : s.opts.source.slice(ev.tagStart, ev.tagEnd);
-  let resolved: Resolved = { kind: 'str', value: text };
+  let resolved: Resolved;
   try {
-    if (raw !== '' && raw !== '!') resolved = resolveTagged(fullTag(s, raw), text);
-    else if (raw === '' && ev.style === SCALAR_STYLE.PLAIN) resolved = resolvePlain(text);
+    resolved = resolveScalarEvent(s.opts.source, ev, s.handles);
   } catch (err) {
-    fail(s, YamlProblem.Syntax, (err as Error).message);
+    return fail(s, YamlProblem.Syntax, (err as Error).message);
   }
   const value = scalarValue(resolved);
   return { value, size: jsonScalarBytes(value), resolved };
@@ -172,7 +161,7 @@ function add(s: State, built: Built): void {
     const key = frame.key as string | typeof MERGE;
     frame.key = undefined;
     if (key === MERGE) merge(s, frame.value, built);
-    else setKey(frame.value, key, built.value);
+    else setMapKey(frame.value, key, built.value);
     frame.size += (key === MERGE ? 0 : jsonScalarBytes(key) + 1) + built.size + (frame.count++ > 0 ? 1 : 0);
   }
   if (s.total + frame.size > s.opts.limits.maxExpandedBytes) {
@@ -194,17 +183,12 @@ function keyOf(s: State, built: Built): string | typeof MERGE {
 // `<<: *base` or `<<: [*a, *b]`, as go-yaml v2 merges: an alias must name a mapping; in a list, earlier maps win.
 function merge(s: State, into: Record<string, unknown>, from: Built): void {
   const copy = (map: Record<string, unknown>): void => {
-    for (const key of Object.keys(map)) setKey(into, key, map[key]);
+    for (const key of Object.keys(map)) setMapKey(into, key, map[key]);
   };
   if (from.isMap) copy(from.value as Record<string, unknown>);
   else if (!from.alias && Array.isArray(from.value) && from.value.every(isMapValue)) {
     for (let i = from.value.length - 1; i >= 0; i--) copy(from.value[i] as Record<string, unknown>);
   } else fail(s, YamlProblem.Syntax, 'map merge requires map or sequence of maps as the value');
-}
-
-function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-  else map[key] = value;
 }
 
 function isMapValue(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,12 @@ export function mapKey(key: Resolved): string {
   }
 }
 
+// Sets a key as an own property, `__proto__` included (assigning that one would replace the object's prototype).
+export function setMapKey(map: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}
+
 // strconv.FormatFloat(f, 'g', -1, 32): the shortest digits that read back as the same float32, in %e form when
 // the exponent is below -4 or at least 6.
 export function goFloat32(f: number): string {
