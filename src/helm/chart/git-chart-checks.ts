@@ -1,8 +1,8 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { load } from 'js-yaml';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { readYaml } from '../../yaml/read-yaml.ts';
 import { isWithin } from './chart-limits.ts';
 import { findTreeProblem } from './contained-tree.ts';
 
@@ -22,13 +22,14 @@ export async function assertContainedChart(dir: string, chartPath: string): Prom
 }
 
 // The dependencies a chart file lists (Chart.yaml, or requirements.yaml, which helm also reads), as written.
-async function listedDependencies(dir: string, file: string): Promise<unknown[]> {
+async function listedDependencies(dir: string, file: string, chartPath: string): Promise<unknown[]> {
   const text = await readFile(join(dir, file), 'utf8').catch(() => undefined);
   let doc: unknown;
   try {
-    doc = text === undefined ? undefined : load(text);
-  } catch {
-    return []; // helm reports the broken file itself
+    doc = text === undefined ? undefined : readYaml(text);
+  } catch (err) {
+    // what helm would make of a file this reader refuses cannot be checked, so it is not built
+    throw stall(`"${join(chartPath, file)}" cannot be read to check its dependencies: ${(err as Error).message}`);
   }
   const deps = typeof doc === 'object' && doc !== null ? (doc as { dependencies?: unknown }).dependencies : undefined;
   return Array.isArray(deps) ? deps : [];
@@ -39,7 +40,7 @@ async function listedDependencies(dir: string, file: string): Promise<unknown[]>
 export async function assertLocalDependenciesInside(dir: string, chartPath: string): Promise<void> {
   const root = await realpath(dir);
   for (const file of ['Chart.yaml', 'requirements.yaml']) {
-    for (const dep of await listedDependencies(dir, file)) {
+    for (const dep of await listedDependencies(dir, file, chartPath)) {
       const repository = typeof dep === 'object' && dep !== null ? (dep as { repository?: unknown }).repository : undefined;
       if (typeof repository !== 'string' || !repository.startsWith('file://')) continue;
       const local = repository.slice('file://'.length);

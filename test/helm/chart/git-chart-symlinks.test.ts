@@ -72,6 +72,7 @@ describe('a Git chart with symbolic links and file:// dependencies', () => {
     await chart('dep-requirements', {}, {
       ...deps('https://charts.example.com/common'), ...deps(`file://${SECRET_DIR}`, 'requirements.yaml'),
     });
+    await chart('dep-unreadable', {}, { ...deps('https://charts.example.com/common'), 'requirements.yaml': 'dependencies: [\n' });
   });
 
   it('refuses a template linked to a file on the worker\'s disk, naming spec.chart.path and the link', async () => {
@@ -101,6 +102,8 @@ describe('a Git chart with symbolic links and file:// dependencies', () => {
       stalledOn('spec.chart.path', /"charts\/dep-climb\/Chart\.yaml" lists a dependency from "file:\/\/\.\.\/inside"/));
     await assert.rejects(resolve(release({ git: url, path: 'charts/dep-requirements' }), signal),
       stalledOn('spec.chart.path', /"charts\/dep-requirements\/requirements\.yaml" lists a dependency from "file:\/\//));
+    await assert.rejects(resolve(release({ git: url, path: 'charts/dep-unreadable' }), signal),
+      stalledOn('spec.chart.path', /"charts\/dep-unreadable\/requirements\.yaml" cannot be read to check its dependencies/));
     assert.deepEqual(built, [], 'helm dependency build never ran for them');
     await resolve(release({ git: url, path: 'charts/dep-inside' }), signal);
     assert.equal(built.length, 1, 'a dependency inside the chart is built');
