@@ -14,6 +14,7 @@ import { readYaml } from '../../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 import type { HelmRunner } from '../runner.ts';
 import { assertContainedChart, assertLocalDependenciesInside } from './git-chart-checks.ts';
+import { checkDependencyRepositories } from './dependency-hosts.ts';
 import { checkGitChartUrl } from './remote-host-check.ts';
 import type { ChartSources } from './resolve-chart.ts';
 
@@ -144,6 +145,7 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     await assertContainedChart(exported, path); // no link out of the chart, no special file, within CHART_LIMITS
     const build = (await listsDependencies(exported, chart.path ?? '')) && deps.updateDeps !== false && !chart.skipDepUpdate;
     if (build) await assertLocalDependenciesInside(exported, path);
+    if (build) await checkDependencyRepositories(exported, path, deps.security); // helm dials their hosts itself
     const chartDir = build ? await withDependencies(exported, deps.helm, signal) : exported;
     return { ref: chartDir, archive: chartDir, revision: sha, digest: `git:${tree}` };
   };

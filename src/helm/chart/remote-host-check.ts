@@ -24,11 +24,12 @@ export function gitRemoteEndpoint(url: string): { file: true } | { file: false; 
 // Resolves `host` and checks every address, as the tool (git, helm) about to dial it will see them: a refused
 // address stalls on `field`, a name that does not resolve waits. The tool resolves the name again itself, so a
 // DNS answer that changes within that moment is not caught (the HTTP fetches of Capstan pin the address).
-async function checkHost(host: string, port: number, access: NetworkAccess, field: string): Promise<void> {
+// `about` prefixes the refusal, e.g. the dependency whose repository it is.
+export async function checkHost(host: string, port: number, access: NetworkAccess, field: string, about = ''): Promise<void> {
   try {
     await resolveChecked(host, port, access);
   } catch (error) {
-    if (error instanceof AddressRefusedError) throw new StallingError(Phase.ChartFetchFailed, error.message, { field, cause: error });
+    if (error instanceof AddressRefusedError) throw new StallingError(Phase.ChartFetchFailed, `${about}${error.message}`, { field, cause: error });
     const code = (error as { code?: unknown }).code;
     throw new WaitingError(Phase.ChartFetchFailed, `cannot resolve ${host}: ${typeof code === 'string' ? code : (error as Error).message}`,
       RESOLVE_RETRY_MS, { cause: error });
