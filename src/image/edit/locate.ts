@@ -2,6 +2,8 @@
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseAllDocuments, type Tags, type YAMLMap } from 'yaml';
 import { resourceId } from '../../sync/manifest.ts';
 import { isList } from '../../sync/to-manifest.ts';
+import { readYamlDocuments } from '../../yaml/read-yaml.ts';
+import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 
 // An edit that cannot be made as asked: the object or field is not in the file, or not written so it can be
 // changed in place. A person must fix the file or the request; retrying does not help.
@@ -40,10 +42,12 @@ export interface Located {
   eol: string;
 }
 
-// As src/sync/load-manifests.ts reads files: YAML 1.1, timestamps kept as strings.
+// Close to how src/sync/load-manifests.ts reads files (YAML 1.1, timestamps kept as strings), for finding nodes;
+// keys written twice are refused by readYamlDocuments first (`yaml`'s own check is quadratic in a map's size).
 const PARSE_OPTIONS = {
   version: '1.1',
   prettyErrors: false,
+  uniqueKeys: false,
   customTags: (tags: Tags): Tags => tags.filter((tag) => (typeof tag === 'string' ? tag : tag.tag) !== 'tag:yaml.org,2002:timestamp'),
 } as const;
 
@@ -56,6 +60,7 @@ export function parseYaml(text: string): Document[] {
 // or more than one.
 export function locateObject(text: string, file: string, target: EditTarget, opts: EditOptions): Located {
   const id = resourceId({ ...target, namespace: target.namespace || opts.defaultNamespace });
+  assertReadable(text, file, id);
   const docs = parseYaml(text);
   const broken = docs.flatMap((doc) => doc.errors)[0];
   if (broken) throw new EditError({ file, id }, `the file is not valid YAML: ${broken.message}`);
@@ -65,6 +70,17 @@ export function locateObject(text: string, file: string, target: EditTarget, opt
   if (found.length > 1) throw new EditError({ file, id }, `defined ${found.length} times in the file; refusing to guess which to edit`);
   const [{ object, doc }] = found as [{ object: YAMLMap; doc: Document }];
   return { object, doc, id, file, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+// The file must first pass the one YAML reader, as the sync loader reads it: within its limits (no alias bomb
+// reaches the Document API's toJS), no key written twice.
+function assertReadable(text: string, file: string, id: string): void {
+  try {
+    readYamlDocuments(text, { uniqueKeys: true });
+  } catch (err) {
+    if (!(err instanceof YamlError)) throw err;
+    throw new EditError({ file, id }, `${err.problem === YamlProblem.Limit ? 'the file is refused' : 'the file is not valid YAML'}: ${err.message}`);
+  }
 }
 
 // The pair of a mapping with a string key, or undefined.

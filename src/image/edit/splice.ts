@@ -1,5 +1,6 @@
 // Text edits at source offsets, and scalars written in the style of the one they replace.
 import { Scalar } from 'yaml';
+import { readYaml } from '../../yaml/read-yaml.ts';
 import { parseYaml } from './locate.ts';
 
 // Replace `text.slice(start, end)` with `insert`.
@@ -38,14 +39,15 @@ export function doubleQuoted(value: string): string {
   return JSON.stringify(value);
 }
 
-// Whether the value, written plain, reads back as the same string (in block context, and in flow when asked).
+// Whether the value, written plain, reads back as the same string (in block context, and in flow when asked), to
+// `yaml` and to the one YAML reader (by kubectl's and helm's rules `0o12`, `y` and `1e3` are no strings).
 export function isPlainSafe(value: string, inFlow: boolean): boolean {
   if (value === '' || /[\r\n]/.test(value)) return false;
   const readsBack = (source: string, pick: (js: unknown) => unknown): boolean => {
     const [doc, ...more] = parseYaml(source);
     if (!doc || more.length > 0 || doc.errors.length > 0 || doc.warnings.length > 0) return false;
     try {
-      return pick(doc.toJS()) === value;
+      return pick(doc.toJS()) === value && pick(readYaml(source)) === value; // and as kubectl and helm read it
     } catch {
       return false; // an alias to nothing
     }
