@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { acquireLease, type Lease } from '../src/helm/queue/release-lease.ts';
+import { redisOptions } from '../src/redis-connection.ts';
+import { eventually, uniqueName } from './support/cluster.ts';
+
+// The per-release lease on the real Redis (keys of this test only: the shared Redis is never flushed).
+describe('the release lease', () => {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error('REDIS_URL is not set: run the e2e tests through `npm test`');
+  const redis = new Redis(redisOptions(url));
+  const other = new Redis(redisOptions(url));
+  after(async () => { await Promise.all([redis.quit(), other.quit()]); });
+  const held = async (key: string, opts: Parameters<typeof acquireLease>[2]): Promise<Lease> => {
+    const got = await acquireLease(redis, key, opts);
+    assert.ok('lease' in got, 'the lease was free');
+    return got.lease;
+  };
+
+  it('has one holder at a time; the other learns who holds it and when it expires', async () => {
+    const key = uniqueName('ns/one');
+    const lease = await held(key, { ttlMs: 10_000, holder: 'host-a/1:job-7' });
+    const second = await acquireLease(other, key, { ttlMs: 10_000, holder: 'host-b/2:job-8' });
+    assert.ok('held' in second);
+    assert.equal(second.held.holder, 'host-a/1:job-7');
+    assert.ok(second.held.expiresInMs > 8_000 && second.held.expiresInMs <= 10_000, String(second.held.expiresInMs));
+    await lease.release();
+    assert.ok('lease' in (await acquireLease(other, key, { ttlMs: 10_000 })));
+  });
+
+  it('is free within one ttl once its holder stops renewing (a dead worker)', async () => {
+    const key = uniqueName('ns/dead');
+    const doomed = new Redis(redisOptions(url));
+    const got = await acquireLease(doomed, key, { ttlMs: 600 });
+    assert.ok('lease' in got);
+    doomed.disconnect(); // its renewals fail from now on, as a killed process's would
+    const t0 = Date.now();
+    await eventually('the lease to be free', async () => ('lease' in (await acquireLease(other, key, { ttlMs: 10_000 })) ? true : undefined), 5_000);
+    assert.ok(Date.now() - t0 < 1_500, `free after ${Date.now() - t0} ms`);
+  });
+
+  it('is re-created by its holder when Redis lost it (restart, flush), and not reported lost', async () => {
+    const key = uniqueName('ns/vanished');
+    const lease = await held(key, { ttlMs: 2_000, renewEveryMs: 100 });
+    await other.del(`capstan:lease:${key}`);
+    await eventually('the lease re-created', async () => ((await other.exists(`capstan:lease:${key}`)) === 1 || undefined), 5_000);
+    assert.equal(lease.lost.aborted, false);
+    assert.ok('held' in (await acquireLease(other, key, { ttlMs: 2_000 })));
+    await lease.release();
+  });
+
+  it('reports itself lost when another holder has it, and then releases only its own', async () => {
+    const key = uniqueName('ns/taken');
+    const lease = await held(key, { ttlMs: 2_000, renewEveryMs: 100 });
+    await other.set(`capstan:lease:${key}`, 'another-token someone-else', 'PX', 5_000);
+    await eventually('the lease reported lost', async () => lease.lost.aborted || undefined, 5_000);
+    await lease.release();
+    assert.equal(await other.get(`capstan:lease:${key}`), 'another-token someone-else');
+    await other.del(`capstan:lease:${key}`);
+  });
+});
