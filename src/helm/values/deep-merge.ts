@@ -1,10 +1,12 @@
+import { setMapKey } from '../../yaml/map-key.ts';
+
 // Merges `source` into `target` as the Helm Operator did: maps merge recursively, anything else (lists included)
 // is replaced by the source. Returns a new object; inputs are not changed.
 export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(source)) {
-    const current = out[key];
-    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    setMapKey(out, key, isMap(current) && isMap(value) ? deepMerge(current, value) : value); // `__proto__` too
   }
   return out;
 }

@@ -54,6 +54,13 @@ describe('composeValues: YAML bombs and size', () => {
     assert.deepEqual(got.values, { enabled: true, mode: 420, port: '1:20', count: 1000, false: 'x' });
   });
 
+  it('keeps a `__proto__` key as a value, from YAML and through the merge', async () => {
+    const got = await composeValues(hr({ valuesFrom: [{ configMapKeyRef: { name: 'a' } }, { configMapKeyRef: { name: 'b' } }] }),
+      sources({ 'cm:apps/a/values.yaml': '__proto__: {x: 1}\n', 'cm:apps/b/values.yaml': '__proto__: {z: 2}\n' }));
+    assert.equal(JSON.stringify(got.values), '{"__proto__":{"x":1,"z":2}}');
+    assert.equal(Object.getPrototypeOf(got.values), Object.prototype);
+  });
+
   const big = (bytes: number): string => `blob${bytes}: "${'x'.repeat(bytes)}"\n`;
   it(`refuses composed values over 4 MiB, naming the source that made them grow past it`, async () => {
     const half = Math.floor(MAX_VALUES_BYTES / 2) + 10;
