@@ -1,6 +1,7 @@
 import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../api/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
+import { assertSpecShape } from './check-spec.ts';
 import { assertDependenciesReady } from './dependencies.ts';
 import { enterPhase, type Outcome } from './actions/attempt.ts';
 import { install } from './actions/install.ts';
@@ -34,9 +35,10 @@ export async function reconcileRelease(key: { namespace: string; name: string },
   if (!hr) return 'gone';
   const base = { hr, deps, releaseName: releaseNameOf(hr), targetNamespace: targetNamespaceOf(hr), signal };
   if (hr.metadata.deletionTimestamp) return finalize(base);
-  if (hr.spec.suspend) return 'suspended';
+  if (hr.spec.suspend === true) return 'suspended';
   const ctx: ReleaseContext = { ...base, chart: { ref: '', revision: '' }, values: {}, secrets: [], digest: '', history: [], status: hr.status ?? {} };
   try {
+    assertSpecShape(hr.spec); // types and ranges first: a looser CRD may let anything through
     if (hr.spec.helmVersion !== undefined && hr.spec.helmVersion !== 'v3') {
       throw new StallingError('UnsupportedHelmVersion', `"${hr.spec.helmVersion}" is not supported: Capstan runs Helm 3; set helmVersion: v3 or remove the field`, { field: 'spec.helmVersion' });
     }
