@@ -21,6 +21,8 @@ describe('tag filters, as fluxd read them', () => {
     ['semver:~1.2', 'v1.2.4', true], // a leading v is a version
     ['semver:*', '2.0.0-rc.1', false], // no pre-releases unless the range names one
     ['semver:>=1.2.3-0', '1.3.0-rc.1', true],
+    ['semver:>=1.0.0, <2.0.0', '1.4.0', true], // Masterminds: a comma joins constraints
+    ['semver:>=1.0.0, !=1.4.0', '1.4.0', false],
     ['semver:*', 'not-a-version', false],
     ['semver:^1', '1.4', true], // 1.4 reads as 1.4.0
     ['regex:^v\\d+$', 'v12', true],

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { newestSatisfying, parseVersionConstraint } from '../../semver-constraint.ts';
 import type { ChartVersion, RepositoryIndex } from './parse-index.ts';
 
 // How many versions a "no version matches" message lists, newest first.
@@ -14,7 +15,7 @@ function newestVersions(versions: readonly ChartVersion[]): string[] {
 }
 
 // The index entry for chart `name` at `versionSpec`: the entry with exactly that version, else the newest entry
-// inside the semver range (pre-releases only when the range names one, as semver does). Stalls naming
+// inside the semver range (Masterminds syntax, as helm: `>=1.0.0, <2.0.0`, `!=1.5.0`, `||`; pre-releases only when the range names one, as semver does). Stalls naming
 // spec.chart.name when the chart is not in the index, spec.chart.version when nothing matches or the range is
 // not a range.
 export function selectChartVersion(index: RepositoryIndex, name: string, versionSpec: string): ChartVersion {
@@ -25,13 +26,13 @@ export function selectChartVersion(index: RepositoryIndex, name: string, version
   const spec = versionSpec.trim();
   const exact = versions.find((v) => v.version === spec);
   if (exact) return exact;
-  const range = semver.validRange(spec);
-  if (range === null) {
+  const constraint = parseVersionConstraint(spec);
+  if (constraint === undefined) {
     throw new StallingError(Phase.ChartFetchFailed,
       `"${spec}" is neither a version of chart "${name}" nor a semver range`, { field: 'spec.chart.version' });
   }
   const valid = versions.filter((v) => semver.valid(v.version) !== null);
-  const best = semver.maxSatisfying(valid.map((v) => v.version), range);
+  const best = newestSatisfying(valid.map((v) => v.version), constraint) ?? null;
   const match = best === null ? undefined : valid.find((v) => v.version === best);
   if (!match) {
     throw new StallingError(Phase.ChartFetchFailed,

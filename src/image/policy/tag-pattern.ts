@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { parseVersionConstraint } from '../../semver-constraint.ts';
 
 // How a tag filter orders the tags it admits: semver by version, glob and regex by image creation time.
 export const PatternKind = { glob: 'glob', semver: 'semver', regex: 'regex' } as const;
@@ -41,12 +42,11 @@ export function parseTagPattern(value: string): TagPattern {
   const latestAllowed = kind === PatternKind.glob && body === 'latest';
   let test: (tag: string) => boolean;
   if (kind === PatternKind.semver) {
-    const range = semver.validRange(body);
-    if (range === null) throw new InvalidTagPattern(`"${value}" is not a semver range`);
-    const includePrerelease = body.includes('-');
+    const constraint = parseVersionConstraint(body);
+    if (constraint === undefined) throw new InvalidTagPattern(`"${value}" is not a semver range`);
     test = (tag) => {
       const v = tagVersion(tag);
-      return v !== undefined && semver.satisfies(v, range, { includePrerelease });
+      return v !== undefined && constraint.test(v);
     };
   } else if (kind === PatternKind.regex) {
     let re: RegExp;

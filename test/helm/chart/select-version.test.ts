@@ -28,6 +28,8 @@ describe('selectChartVersion', () => {
     ['the newest release for *', '*', 'v3.0.0'],
     ['a pre-release when the range names one', '>=1.3.0-rc.0 <1.4.0', '1.3.0-rc.1'],
     ['a v-prefixed version by its semver value', '3.0.0', 'v3.0.0'],
+    ['a comma-joined range (Masterminds, as helm)', '>=1.0.0, <2.0.0', '1.2.0'],
+    ['the newest not excluded by !=', '>=0.9.0, !=1.2.0, <2.0.0', '1.0.0'],
   ];
   for (const [why, spec, picked] of picks) {
     it(`picks ${why}: "${spec}" → ${picked}`, () => {
