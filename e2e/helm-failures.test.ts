@@ -29,6 +29,7 @@ describe('failing releases: rollback, retry budget, tests, bad input', () => {
     await hrs.patchSpec('rb', { values: { fail: true } });
     const hr = await hrs.waitFor('rb', 'Stalled', 'True');
     assert.equal(hr.status?.rollbackCount, 1);
+    assert.equal(hr.status?.phase, 'RolledBack');
     assert.equal(hr.status?.conditions?.find((c) => c.type === 'RolledBack')?.status, 'True');
     assert.equal(hr.status?.conditions?.find((c) => c.type === 'Released')?.status, 'False');
     assert.equal(hr.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'False');

@@ -70,6 +70,7 @@ describe('reconcileRelease', () => {
     await assert.rejects(t.run(), /upgrade failed/);
     assert.deepEqual(t.verbs(), ['install', 'upgrade', 'rollback']);
     assert.equal(t.status()?.rollbackCount, 1);
+    assert.equal(t.status()?.phase, 'RolledBack', 'the Helm Operator left a rolled-back release in phase RolledBack');
     assert.equal(await t.run(), 'stalled');
     assert.equal(t.status()?.conditions?.find((c) => c.type === 'Stalled')?.reason, 'RetriesExceeded');
     const before = t.helm.calls.length;

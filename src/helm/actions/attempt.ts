@@ -21,12 +21,14 @@ export async function beginAttempt(ctx: ReleaseContext, phase: typeof Phase.Inst
 }
 
 // Counts a failed attempt. Within the budget the error is rethrown, so the queue retries with backoff; once the
-// budget is spent the release stalls with the cause, and the job ends.
+// budget is spent the release stalls with the cause, and the job ends. A failure that was rolled back keeps the
+// phase RolledBack, as the Helm Operator wrote it (scripts look for it); any other ends in Failed.
 export async function failAttempt(ctx: ReleaseContext, err: unknown, what: string): Promise<Outcome> {
   const failures = (ctx.status.failures ?? 0) + 1;
   const cause = (err as Error).message;
   ctx.status = { ...ctx.status, failures };
-  await writeStatus(ctx, statusForPhase(ctx.status, Phase.Failed, `${what} failed for ${describe(ctx)}: ${cause}`, { now: ctx.deps.now() }));
+  if (ctx.status.phase === Phase.RolledBack) await writeStatus(ctx, {});
+  else await writeStatus(ctx, statusForPhase(ctx.status, Phase.Failed, `${what} failed for ${describe(ctx)}: ${cause}`, { now: ctx.deps.now() }));
   await recordEvent(ctx, 'Warning', 'FailedReleaseSync', `synchronization of release '${ctx.releaseName}' in namespace '${ctx.targetNamespace}' failed: ${cause}`);
   const budget = retryBudget(ctx.hr.spec);
   if (failures < budget) throw err;
