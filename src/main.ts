@@ -129,7 +129,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
       kc, queue, log: log.child({ component: 'operator' }), namespaces: config.allowNamespaces,
       resyncMs: config.chartsSyncIntervalMs, debounceMs: config.debounceMs,
       onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
-      onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }),
+      onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }), security: config.security,
     });
     routes.push(dashboardRoute([queue], config.dashboardToken !== undefined));
     if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../api/helmrelease.ts';
 import { watchResource, type Watched } from '../kube/informer.ts';
+import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
 import { watchMetadata } from '../kube/metadata-informer.ts';
 import { EnqueueReason, releaseJobOptions, type ReleaseJob } from './queue/release-job.ts';
 import { referencedSources } from './values/referenced-sources.ts';
@@ -17,6 +18,8 @@ export interface OperatorOptions {
   debounceMs?: number;
   onEnqueue?: (reason: string) => void;
   onWatchRestart?: (resource: string) => void;
+  // What a HelmRelease may reference: only its own namespace unless allowCrossNamespaceRefs. Default SECURE_DEFAULTS.
+  security?: SecurityConfig;
 }
 
 export interface ReleaseOperator {
@@ -71,7 +74,7 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
 
   const onSource = (kind: 'ConfigMap' | 'Secret') => (_event: string, obj: k8s.KubernetesObject): void => {
     const ref = `${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
-    for (const hr of allReleases()) if (referencedSources(hr).has(ref)) enqueue(hr, EnqueueReason.ValuesSourceChanged);
+    for (const hr of allReleases()) if (referencedSources(hr, opts.security ?? SECURE_DEFAULTS).has(ref)) enqueue(hr, EnqueueReason.ValuesSourceChanged);
   };
   // Metadata only (PartialObjectMetadata): a change is told by the resource version, and no Secret's data (nor
   // any ConfigMap's) of any namespace is ever held in this process.

@@ -2,6 +2,7 @@ import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } 
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
 import { assertSpecShape } from './check-spec.ts';
+import { assertReleaseAllowed, releaseRefusal } from './check-references.ts';
 import { assertDependenciesReady } from './dependencies.ts';
 import { enterPhase, type Outcome } from './actions/attempt.ts';
 import { install } from './actions/install.ts';
@@ -42,6 +43,7 @@ export async function reconcileRelease(key: { namespace: string; name: string },
     if (hr.spec.helmVersion !== undefined && hr.spec.helmVersion !== 'v3') {
       throw new StallingError('UnsupportedHelmVersion', `"${hr.spec.helmVersion}" is not supported: Capstan runs Helm 3; set helmVersion: v3 or remove the field`, { field: 'spec.helmVersion' });
     }
+    assertReleaseAllowed(hr, deps.security); // names and namespaces, before anything is read or run
     if (!(hr.metadata.finalizers ?? []).includes(FINALIZER)) await addFinalizer(hr, deps);
     await assertDependenciesReady(hr, deps.kube);
     await prepare(ctx, deps);
@@ -128,7 +130,8 @@ async function act(ctx: ReleaseContext): Promise<Outcome> {
 async function finalize(ctx: Pick<ReleaseContext, 'hr' | 'deps' | 'releaseName' | 'targetNamespace' | 'signal'>): Promise<ReconcileOutcome> {
   const finalizers = ctx.hr.metadata.finalizers ?? [];
   if (!finalizers.includes(FINALIZER)) return 'deleted';
-  const history = await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName);
+  // a refused name or namespace was never installed by Capstan: another namespace's release of that name is left alone
+  const history = releaseRefusal(ctx.hr, ctx.deps.security) ? [] : await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName);
   if (history.length > 0 && history[0]?.status !== 'uninstalled') await uninstall(ctx);
   if (!(await ctx.deps.kube.setFinalizers(ctx.hr, finalizers.filter((f) => f !== FINALIZER)))) {
     throw new Error('HelmRelease changed while removing the finalizer; retrying');

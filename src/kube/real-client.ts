@@ -4,6 +4,7 @@ import type { HelmRevision } from '../helm/release-state.ts';
 import type { KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
 import { metadataOnly } from './metadata-only.ts';
+import { helmStorageSelector } from './helm-storage-selector.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
@@ -81,7 +82,7 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
       }
     },
     async helmHistory(namespace, release) {
-      const list = await metadata.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` });
+      const list = await metadata.listNamespacedSecret({ namespace, labelSelector: helmStorageSelector(release) });
       return list.items
         .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
         .filter((r) => Number.isInteger(r.version))

@@ -9,6 +9,7 @@ export class FakeKube implements KubeClient {
   storage = new Map<string, HelmRevision[]>(); // `ns/release` → newest first
   events: Array<{ type: string; reason: string; message: string }> = [];
   statusWrites = 0;
+  reads: string[] = []; // `ConfigMap/ns/name`, `Secret/ns/name`, `HelmStorage/ns/release`: every read, in order
 
   put(hr: HelmRelease): void { this.releases.set(`${hr.metadata.namespace}/${hr.metadata.name}`, structuredClone(hr)); }
   async getHelmRelease(ns: string, name: string) { const hr = this.releases.get(`${ns}/${name}`); return hr && structuredClone(hr); }
@@ -27,14 +28,14 @@ export class FakeKube implements KubeClient {
     else cur.metadata.finalizers = finalizers;
     return true;
   }
-  async configMapKey(ns: string, name: string, key: string) { return this.data.get(`ConfigMap/${ns}/${name}/${key}`); }
-  async secretKey(ns: string, name: string, key: string) { return this.data.get(`Secret/${ns}/${name}/${key}`); }
+  async configMapKey(ns: string, name: string, key: string) { this.reads.push(`ConfigMap/${ns}/${name}`); return this.data.get(`ConfigMap/${ns}/${name}/${key}`); }
+  async secretKey(ns: string, name: string, key: string) { this.reads.push(`Secret/${ns}/${name}`); return this.data.get(`Secret/${ns}/${name}/${key}`); }
   async createSecret(ns: string, name: string, data: Record<string, string>) {
     if ([...this.data.keys()].some((k) => k.startsWith(`Secret/${ns}/${name}/`))) return false;
     for (const [key, value] of Object.entries(data)) this.data.set(`Secret/${ns}/${name}/${key}`, value);
     return true;
   }
-  async helmHistory(ns: string, release: string) { return structuredClone(this.storage.get(`${ns}/${release}`) ?? []); }
+  async helmHistory(ns: string, release: string) { this.reads.push(`HelmStorage/${ns}/${release}`); return structuredClone(this.storage.get(`${ns}/${release}`) ?? []); }
   async markHelmRevisionFailed(ns: string, release: string, version: number) {
     const rev = this.storage.get(`${ns}/${release}`)?.find((r) => r.version === version);
     if (rev) rev.status = 'failed';

@@ -30,13 +30,13 @@ function entries(hr: HelmRelease, sources: ValuesSources): Entry[] {
     const field = i < offset ? `spec.valueFileSecrets[${i}]` : `spec.valuesFrom[${i - offset}]`;
     if (src.configMapKeyRef) {
       const r = src.configMapKeyRef; const key = r.key ?? 'values.yaml';
-      return { field: `${field}.configMapKeyRef`, optional: r.optional === true, secret: false, what: `ConfigMap ${r.namespace ?? ns}/${r.name} key ${key}`,
-        read: () => sources.configMapKey(r.namespace ?? ns, r.name, key) };
+      return { field: `${field}.configMapKeyRef`, optional: r.optional === true, secret: false, what: `ConfigMap ${r.namespace || ns}/${r.name} key ${key}`,
+        read: () => sources.configMapKey(r.namespace || ns, r.name, key) };
     }
     if (src.secretKeyRef) {
       const r = src.secretKeyRef; const key = r.key ?? 'values.yaml';
-      return { field: `${field}.secretKeyRef`, optional: r.optional === true, secret: true, what: `Secret ${r.namespace ?? ns}/${r.name} key ${key}`,
-        read: () => sources.secretKey(r.namespace ?? ns, r.name, key) };
+      return { field: `${field}.secretKeyRef`, optional: r.optional === true, secret: true, what: `Secret ${r.namespace || ns}/${r.name} key ${key}`,
+        read: () => sources.secretKey(r.namespace || ns, r.name, key) };
     }
     if (src.externalSourceRef) {
       const r = src.externalSourceRef;
