@@ -86,7 +86,8 @@ export async function git(cmd: Command, opts: GitOptions): Promise<string> {
   const limit = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
   const stop = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
   const ssh = opts.ssh ? sshCommand(opts.ssh) : opts.untrustedRemote ? ANONYMOUS_SSH : undefined;
-  const untrusted = opts.untrustedRemote ? ['-c', 'http.followRedirects=false'] : [];
+  // git would send the header to wherever a redirect points for the rest of the command: credentials follow none
+  const untrusted = opts.untrustedRemote || token ? ['-c', 'http.followRedirects=false'] : [];
   const child = execa('git', [...untrusted, ...cmd.args], {
     env: { ...BASE_ENV, GIT_DIR: cmd.gitDir, ...cmd.env, ...header, ...(ssh ? { GIT_SSH_COMMAND: ssh } : {}) },
     ...(cmd.cwd ? { cwd: cmd.cwd } : {}), input: cmd.input ?? '', reject: false, detached: true, cancelSignal: stop, forceKillAfterDelay: 5000,

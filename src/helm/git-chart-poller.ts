@@ -3,6 +3,8 @@ import type { HelmRelease } from '../api/helmrelease.ts';
 import { lsRemote, type GitAuth } from '../git/mirror.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
+import { releaseRefusal } from './check-references.ts';
+import { gitCredentialsRefusal, readGitCredentials } from './chart/git-credentials.ts';
 import { checkGitChartUrl } from './chart/remote-host-check.ts';
 import { EnqueueReason } from './queue/release-job.ts';
 
@@ -21,12 +23,9 @@ export interface GitPollerOptions {
   security?: SecurityConfig;
 }
 
-async function authOf(hr: HelmRelease, kube: KubeClient): Promise<GitAuth | undefined> {
-  const ref = hr.spec.chart.secretRef;
-  if (!ref) return undefined;
-  const ns = ref.namespace ?? hr.metadata.namespace;
-  const [username, password] = await Promise.all([kube.secretKey(ns, ref.name, 'username'), kube.secretKey(ns, ref.name, 'password')]);
-  return username !== undefined && password !== undefined ? { username, password } : undefined;
+// chart.secretRef's credentials, read only as the worker would: own namespace, never over http:// (git-credentials.ts).
+async function authOf(hr: HelmRelease, kube: KubeClient, security: SecurityConfig): Promise<GitAuth | undefined> {
+  return (await readGitCredentials(hr, kube, security)).auth;
 }
 
 // Polls each Git chart source (one `git ls-remote` per URL+ref+credentials, not per release) and enqueues the
@@ -35,11 +34,14 @@ async function authOf(hr: HelmRelease, kube: KubeClient): Promise<GitAuth | unde
 export function startGitChartPoller(opts: GitPollerOptions): { stop(): void } {
   const seen = new Map<string, string>(); // source key → commit
   const backoff = new Map<string, { skip: number; next: number }>();
+  const security = opts.security ?? SECURE_DEFAULTS;
   const poll = async (): Promise<void> => {
     const groups = new Map<string, HelmRelease[]>();
     for (const hr of opts.releases()) {
       const c = hr.spec.chart;
       if (!c.git || hr.metadata.deletionTimestamp) continue;
+      // a release the worker refuses (names, namespaces, credentials over http://) is never polled: it stalls there
+      if (releaseRefusal(hr, security) ?? gitCredentialsRefusal(hr, security)) continue;
       const key = JSON.stringify([c.git, c.ref ?? opts.defaultRef ?? 'master', c.secretRef?.namespace ?? hr.metadata.namespace, c.secretRef?.name ?? '']);
       groups.set(key, [...(groups.get(key) ?? []), hr]);
     }
@@ -49,7 +51,7 @@ export function startGitChartPoller(opts: GitPollerOptions): { stop(): void } {
       const [url, ref] = JSON.parse(key) as [string, string];
       try {
         await checkGitChartUrl(url, opts.security ?? SECURE_DEFAULTS); // a refused URL is never dialled; the worker stalls it
-        const sha = await lsRemote(url, ref, { auth: await authOf(hrs[0] as HelmRelease, opts.kube), timeoutMs: opts.timeoutMs ?? 20_000, untrustedRemote: true });
+        const sha = await lsRemote(url, ref, { auth: await authOf(hrs[0] as HelmRelease, opts.kube, security), timeoutMs: opts.timeoutMs ?? 20_000, untrustedRemote: true });
         backoff.delete(key);
         const before = seen.get(key);
         if (sha) seen.set(key, sha);

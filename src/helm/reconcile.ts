@@ -1,8 +1,8 @@
 import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../api/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
-import { assertSpecShape } from './check-spec.ts';
 import { assertReleaseAllowed, releaseRefusal } from './check-references.ts';
+import { assertSpecShape } from './check-spec.ts';
 import { assertDependenciesReady } from './dependencies.ts';
 import { enterPhase, type Outcome } from './actions/attempt.ts';
 import { install } from './actions/install.ts';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { access, cp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HelmRelease } from '../../api/helmrelease.ts';
 import { Phase } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { GitError } from '../../git/git-error.ts';
-import { type GitAuth, type MirrorOptions, exportTree, fetchMirror, resolveRef, treeHash } from '../../git/mirror.ts';
+import { type MirrorOptions, exportTree, fetchMirror, resolveRef, treeHash } from '../../git/mirror.ts';
 import type { SecurityConfig } from '../../security-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { redact } from '../../redact.ts';
@@ -14,6 +13,7 @@ import { readYaml } from '../../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 import type { HelmRunner } from '../runner.ts';
 import { assertContainedChart, assertLocalDependenciesInside } from './git-chart-checks.ts';
+import { readGitCredentials } from './git-credentials.ts';
 import { checkDependencyRepositories } from './dependency-hosts.ts';
 import { checkGitChartUrl } from './remote-host-check.ts';
 import type { ChartSources } from './resolve-chart.ts';
@@ -63,20 +63,6 @@ function gitUrl(url: string | undefined): string {
     throw stall('spec.chart.git', `"${redact(trimmed, [])}" is not an http(s)://, ssh://, git:// or file:// URL, nor user@host:path`);
   }
   return trimmed;
-}
-
-// Basic credentials from chart.secretRef, and the mirror scope that keeps what they fetch apart.
-async function secretAuth(hr: HelmRelease, kube: KubeClient): Promise<{ auth?: GitAuth; scope?: string }> {
-  const ref = hr.spec.chart.secretRef;
-  if (!ref?.name) return {};
-  const namespace = ref.namespace || hr.metadata.namespace;
-  const [username, password] = await Promise.all([
-    kube.secretKey(namespace, ref.name, 'username'), kube.secretKey(namespace, ref.name, 'password'),
-  ]);
-  if (username === undefined || password === undefined) {
-    throw stall('spec.chart.secretRef', `Secret ${namespace}/${ref.name} needs keys username and password`);
-  }
-  return { auth: { username, password }, scope: `${namespace}/${ref.name}` };
 }
 
 // fetchMirror, its failures sorted: refused or missing repository stalls, anything else waits and retries.
@@ -132,7 +118,7 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     const path = chartPath(chart.path);
     const url = gitUrl(chart.git);
     await checkGitChartUrl(url, deps.security); // file:// only with --allow-file-urls; the host must be public
-    const { auth, scope } = await secretAuth(hr, deps.kube);
+    const { auth, scope } = await readGitCredentials(hr, deps.kube, deps.security); // own namespace, never over http://
     const where = redact(url, auth ? [auth] : []);
     const gitOpts = { signal, timeoutMs: deps.timeoutMs, untrustedRemote: true }; // no default ssh key, no redirects
     const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: deps.minIntervalMs, auth, scope });

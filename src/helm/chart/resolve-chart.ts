@@ -4,6 +4,7 @@ import { StallingError } from '../../errors/stalling-error.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { networkAccess } from '../../net/network-access.ts';
 import type { SecurityConfig } from '../../security-config.ts';
+import { insecureCredentialsRefusal } from './credential-transport.ts';
 import { checkOciRegistry } from './remote-host-check.ts';
 import { fetchRepositoryChart } from './repository-source.ts';
 
@@ -16,8 +17,13 @@ export interface ChartSources {
   git?: (hr: HelmRelease, signal: AbortSignal) => Promise<ResolvedChart>;
 }
 
-async function pullSecretAuth(hr: HelmRelease, kube: KubeClient) {
+// chartPullSecret's credentials (own namespace only: the field has none), refused before they are read when they,
+// or the user info of the repository URL, would travel over plain http:// (--allow-insecure-credentials).
+async function pullSecretAuth(hr: HelmRelease, kube: KubeClient, security: SecurityConfig) {
   const name = hr.spec.chart.chartPullSecret?.name;
+  const insecure = insecureCredentialsRefusal(
+    { field: 'spec.chart.repository', url: hr.spec.chart.repository ?? '', secretField: name ? 'spec.chart.chartPullSecret' : undefined }, security);
+  if (insecure) throw insecure;
   if (!name) return undefined;
   const [username, password] = await Promise.all([
     kube.secretKey(hr.metadata.namespace, name, 'username'), kube.secretKey(hr.metadata.namespace, name, 'password'),
@@ -47,7 +53,7 @@ export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; ca
     const ref = `${chart.repository.replace(/\/+$/, '')}/${chart.name}`;
     return { ref, version: chart.version, revision: chart.version, digest: `${ref}:${chart.version}` };
   }
-  const auth = await pullSecretAuth(hr, deps.kube);
+  const auth = await pullSecretAuth(hr, deps.kube, deps.security);
   const got = await fetchRepositoryChart(chart, { cacheDir: deps.cacheDir, auth, signal: deps.signal, network: networkAccess(deps.security) });
   return { ref: got.path, archive: got.path, revision: got.version, digest: `sha256:${got.digest}` };
 }
