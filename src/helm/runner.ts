@@ -37,6 +37,9 @@ export interface HelmRunner {
   dependencyBuild(opts: { chartDir: string; signal?: AbortSignal; timeoutSec?: number }): Promise<void>;
 }
 
+// One helm command line: its flags, then its positional arguments (after `--`).
+interface Argv { flags: string[]; positional: string[] }
+
 // How the real runner is set up; `onRun` observes every helm invocation (for metrics and tests).
 export interface ExecHelmOptions {
   binary: string;
@@ -51,15 +54,16 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
   const env: Record<string, string> = cfg.helmHome
     ? { HELM_CACHE_HOME: join(cfg.helmHome, 'cache'), HELM_CONFIG_HOME: join(cfg.helmHome, 'config'), HELM_DATA_HOME: join(cfg.helmHome, 'data') }
     : {};
-  const run = async (verb: string, t: ReleaseTarget | undefined, args: string[], timeoutSec = 60, signal = t?.signal): Promise<string> => {
-    cfg.onRun?.(verb, t ? `${t.namespace}/${t.release}` : '');
-    const full = [verb, ...args, ...(t ? ['--namespace', t.namespace] : []), ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
-    const r = await execa(cfg.binary, full, {
+  // `helm <verb...> <flags> -- <positionals>`: after `--` nothing (a release name, a chart path) is read as a flag.
+  const run = async (verb: string[], t: ReleaseTarget | undefined, cmd: Argv, timeoutSec = 60, signal = t?.signal): Promise<string> => {
+    cfg.onRun?.(verb[0] ?? '', t ? `${t.namespace}/${t.release}` : '');
+    const flags = [...cmd.flags, ...(t ? ['--namespace', t.namespace] : []), ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
+    const r = await execa(cfg.binary, [...verb, ...flags, '--', ...cmd.positional], {
       env, reject: false, timeout: (timeoutSec + 30) * 1000, forceKillAfterDelay: 10_000,
       ...(signal ? { cancelSignal: signal } : {}),
     });
     if (r.exitCode !== 0 || r.failed) {
-      const command = `helm ${[verb, ...args.filter((a) => !a.startsWith('/'))].join(' ')}`;
+      const command = `helm ${[...verb, ...cmd.positional, ...cmd.flags].filter((a) => !a.startsWith('/')).join(' ')}`;
       const secrets = t?.secrets ?? [];
       throw new HelmError({ command: redact(command, secrets), exitCode: r.exitCode, stderr: redact(String(r.stderr ?? r.message), secrets), timedOut: r.timedOut });
     }
@@ -75,31 +79,31 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
       await rm(dir, { recursive: true, force: true });
     }
   };
-  const common = (o: InstallOptions, file: string): string[] => [
-    o.release, o.chart, '--values', file, '--timeout', `${o.timeoutSec}s`,
-    ...(o.version ? ['--version', o.version] : []),
-    ...(o.wait ? ['--wait'] : []),
-    ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
-  ];
+  const common = (o: InstallOptions, file: string): Argv => ({
+    positional: [o.release, o.chart],
+    flags: [
+      '--values', file, '--timeout', `${o.timeoutSec}s`,
+      ...(o.version ? ['--version', o.version] : []),
+      ...(o.wait ? ['--wait'] : []),
+      ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
+      ...(o.skipCRDs ? ['--skip-crds'] : []),
+    ],
+  });
   return {
-    install: (o) => withValues(o.values, async (f) =>
-      void (await run('install', o, [...common(o, f), ...(o.skipCRDs ? ['--skip-crds'] : [])], o.timeoutSec))),
-    upgrade: (o) => withValues(o.values, async (f) =>
-      void (await run('upgrade', o, [
-        ...common(o, f),
-        ...(o.skipCRDs ? ['--skip-crds'] : []),
-        ...(o.force ? ['--force'] : []),
-        o.resetValues === false ? '--reuse-values' : '--reset-values',
-        '--history-max', String(o.maxHistory ?? 10),
-      ], o.timeoutSec))),
-    rollback: async (o) => void (await run('rollback', o, [
-      o.release, String(o.version), '--timeout', `${o.timeoutSec}s`,
-      ...(o.wait ? ['--wait'] : []), ...(o.disableHooks ? ['--no-hooks'] : []),
-      ...(o.recreate ? ['--recreate-pods'] : []), ...(o.force ? ['--force'] : []),
-    ], o.timeoutSec)),
-    test: async (o) => void (await run('test', o, [o.release, '--timeout', `${o.timeoutSec}s`], o.timeoutSec)),
-    uninstall: async (o) => void (await run('uninstall', o, [o.release, '--timeout', `${o.timeoutSec}s`, '--wait'], o.timeoutSec)),
-    manifest: (o) => run('get', o, ['manifest', o.release]),
-    dependencyBuild: async (o) => void (await run('dependency', undefined, ['build', o.chartDir], o.timeoutSec ?? 120, o.signal)),
+    install: (o) => withValues(o.values, async (f) => void (await run(['install'], o, common(o, f), o.timeoutSec))),
+    upgrade: (o) => withValues(o.values, async (f) => {
+      const argv = common(o, f);
+      argv.flags.push(...(o.force ? ['--force'] : []), o.resetValues === false ? '--reuse-values' : '--reset-values', '--history-max', String(o.maxHistory ?? 10));
+      await run(['upgrade'], o, argv, o.timeoutSec);
+    }),
+    rollback: async (o) => void (await run(['rollback'], o, {
+      positional: [o.release, String(o.version)],
+      flags: ['--timeout', `${o.timeoutSec}s`, ...(o.wait ? ['--wait'] : []), ...(o.disableHooks ? ['--no-hooks'] : []),
+        ...(o.recreate ? ['--recreate-pods'] : []), ...(o.force ? ['--force'] : [])],
+    }, o.timeoutSec)),
+    test: async (o) => void (await run(['test'], o, { positional: [o.release], flags: ['--timeout', `${o.timeoutSec}s`] }, o.timeoutSec)),
+    uninstall: async (o) => void (await run(['uninstall'], o, { positional: [o.release], flags: ['--timeout', `${o.timeoutSec}s`, '--wait'] }, o.timeoutSec)),
+    manifest: (o) => run(['get', 'manifest'], o, { positional: [o.release], flags: [] }),
+    dependencyBuild: async (o) => void (await run(['dependency', 'build'], undefined, { positional: [o.chartDir], flags: [] }, o.timeoutSec ?? 120, o.signal)),
   };
 }
