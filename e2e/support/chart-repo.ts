@@ -5,9 +5,10 @@ import { join, normalize } from 'node:path';
 import { HELLO_CHART, helmCli } from './helm.ts';
 
 // A Helm chart repository on 127.0.0.1 for one test, filled by the real helm: `publish` packages the fixture
-// chart at a version and re-indexes, so a test can make a new chart version appear. With `auth`, every request
-// needs that user and password as Basic auth (as an htpasswd-protected repository), else 401.
-export interface ChartRepo { url: string; publish(version: string): Promise<void>; requests: string[]; close(): Promise<void> }
+// chart (hello, or the one at `chartDir`) at a version and re-indexes, so a test can make a new chart version
+// appear. With `auth`, every request needs that user and password as Basic auth (as an htpasswd-protected
+// repository), else 401.
+export interface ChartRepo { url: string; publish(version: string, chartDir?: string): Promise<void>; requests: string[]; close(): Promise<void> }
 
 export async function startChartRepo(opts: { auth?: { username: string; password: string } } = {}): Promise<ChartRepo> {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-chart-repo-'));
@@ -33,8 +34,8 @@ export async function startChartRepo(opts: { auth?: { username: string; password
   return {
     url,
     requests,
-    async publish(version) {
-      await ok(['package', HELLO_CHART, '--version', version, '--destination', dir]);
+    async publish(version, chartDir = HELLO_CHART) {
+      await ok(['package', chartDir, '--version', version, '--destination', dir]);
       await ok(['repo', 'index', dir, '--url', url]);
     },
     async close() {
