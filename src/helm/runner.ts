@@ -57,7 +57,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
   // `helm <verb...> <flags> -- <positionals>`: after `--` nothing (a release name, a chart path) is read as a flag.
   const run = async (verb: string[], t: ReleaseTarget | undefined, cmd: Argv, timeoutSec = 60, signal = t?.signal): Promise<string> => {
     cfg.onRun?.(verb[0] ?? '', t ? `${t.namespace}/${t.release}` : '');
-    const flags = [...cmd.flags, ...(t ? ['--namespace', t.namespace] : []), ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
+    const flags = [...cmd.flags, ...(t ? [`--namespace=${t.namespace}`] : []), ...(cfg.kubeconfig ? ['--kubeconfig', cfg.kubeconfig] : [])];
     const r = await execa(cfg.binary, [...verb, ...flags, '--', ...cmd.positional], {
       env, reject: false, timeout: (timeoutSec + 30) * 1000, forceKillAfterDelay: 10_000,
       ...(signal ? { cancelSignal: signal } : {}),
@@ -83,7 +83,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     positional: [o.release, o.chart],
     flags: [
       '--values', file, '--timeout', `${o.timeoutSec}s`,
-      ...(o.version ? ['--version', o.version] : []),
+      ...(o.version ? [`--version=${o.version}`] : []), // one argument: a value never reads as a flag
       ...(o.wait ? ['--wait'] : []),
       ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
       ...(o.skipCRDs ? ['--skip-crds'] : []),

@@ -40,9 +40,15 @@ describe('execHelmRunner puts `--` before every positional argument of helm', ()
       const flags = got.slice(verb.length, dash);
       assert.ok(flags.every((f, i) => f.startsWith('--') || flags[i - 1]?.startsWith('--')), `a positional among the flags: ${JSON.stringify(flags)}`);
       assert.ok(flags.includes('--kubeconfig'));
-      if (what !== 'dependency build') assert.deepEqual(flags.slice(flags.indexOf('--namespace'), flags.indexOf('--namespace') + 2), ['--namespace', 'apps']);
+      if (what !== 'dependency build') assert.ok(flags.includes('--namespace=apps'), 'the namespace is one argument with its flag');
     });
   }
+
+  it('gives a value that looks like a flag (an OCI chart version) as one argument with its flag', async () => {
+    await helm.install({ ...target, chart: 'oci://registry.example.com/charts/hello', version: '--devel', values, timeoutSec: 5, wait: false });
+    assert.ok(argv().includes('--version=--devel'), JSON.stringify(argv()));
+    assert.ok(!argv().includes('--devel'));
+  });
 
   it('keeps the flags of each verb', async () => {
     await helm.upgrade({ ...target, chart: '/c', values, timeoutSec: 7, wait: true, resetValues: false, maxHistory: 3, disableOpenAPIValidation: true });
