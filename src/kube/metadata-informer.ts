@@ -32,7 +32,8 @@ export function watchMetadata(opts: {
     ...(opts.onRestart ? { onRestart: opts.onRestart } : {}),
     list: async () => {
       const list = await opts.list(core);
-      return { ...list, items: list.items.map(identityOf) };
+      // an empty PartialObjectMetadataList has `items: null` (a nil Go slice)
+      return { ...list, items: (list.items ?? []).map(identityOf) };
     },
   });
 }

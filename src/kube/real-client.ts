@@ -83,7 +83,7 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
     },
     async helmHistory(namespace, release) {
       const list = await metadata.listNamespacedSecret({ namespace, labelSelector: helmStorageSelector(release) });
-      return list.items
+      return (list.items ?? []) // null in an empty PartialObjectMetadataList
         .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
         .filter((r) => Number.isInteger(r.version))
         .sort((a, b) => b.version - a.version);

@@ -79,4 +79,34 @@ describe('the metadata-only watch of Secrets', () => {
     assert.equal(server.requests[0]?.headers.accept, METADATA_LIST_ACCEPT);
     assert.equal(server.requests[0]?.url.searchParams.get('labelSelector'), 'owner=helm,name=demo');
   });
+
+  it('takes an empty list as the API server sends it (items: null)', async () => {
+    const watches: ServerResponse[] = [];
+    const server = await startFakeApiServer((req, res) => {
+      if (req.url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        watches.push(res);
+        return;
+      }
+      json(res, { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadataList', metadata: { resourceVersion: '3' }, items: null });
+    });
+    servers.push(server);
+    assert.deepEqual(await realKubeClient(server.kc).helmHistory('team-a', 'demo'), []);
+    const restarts: string[] = [];
+    const watched = watchMetadata({
+      kc: server.kc, log: pino({ level: 'silent' }), path: '/api/v1/namespaces/team-a/secrets',
+      list: (core) => core.listNamespacedSecret({ namespace: 'team-a' }), onEvent: () => {}, onRestart: () => restarts.push('secrets'),
+    });
+    try {
+      await watched.synced;
+      assert.deepEqual(watched.list(), []);
+      const deadline = Date.now() + 5000;
+      while (watches.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(watches.length, 1, 'the watch started after the empty list');
+      assert.deepEqual(restarts, []);
+    } finally {
+      await watched.stop();
+      for (const res of watches) res.end();
+    }
+  });
 });
