@@ -118,6 +118,9 @@ export function realSyncCluster(kc: k8s.KubeConfig, opts: SyncClusterOptions = {
       // A kind served by two groups (Event: v1 and events.k8s.io) lists the same objects twice.
       return [...new Map(lists.flat().map((o) => [o.uid, o.ref])).values()];
     },
+    async servedKinds() {
+      return (await discovery.get()).map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, namespaced: r.namespaced }));
+    },
     async delete(ref) {
       if (!(await objects.serves(ref.apiVersion, ref.kind))) return;
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };

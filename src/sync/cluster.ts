@@ -1,4 +1,5 @@
 import type { LiveObject } from './plan-gc.ts';
+import type { ServedKind } from './scope.ts';
 
 // A live object Git sync may delete: enough to address it, plus what garbage collection reads.
 export interface LiveRef extends LiveObject { apiVersion: string; name: string; namespace?: string }
@@ -14,6 +15,9 @@ export interface SyncCluster {
   liveChecksum(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<string | undefined>;
   // Every live object, of every listable kind, that carries `label` (any value), with its labels/annotations.
   listLabelled(label: string): Promise<LiveRef[]>;
+  // Every kind the API server serves, with its scope (discovery), so a cluster-scoped custom kind gets no
+  // namespace. Optional: without it the common built-in kinds are the cluster-scoped ones.
+  servedKinds?(): Promise<ServedKind[]>;
   // Deletes one object (background propagation); a 404 is fine.
   delete(ref: LiveRef): Promise<void>;
 }

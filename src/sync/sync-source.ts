@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import { CHECKSUM_ANNOTATION, checksum, gcMark, GC_MARK_LABEL, withSyncMetadata } from './checksum.ts';
 import type { SyncCluster } from './cluster.ts';
 import { loadManifests } from './load-manifests.ts';
-import { id, metadataStrings, type LoadError, type Manifest } from './manifest.ts';
+import { defaultClusterScoped, id, metadataStrings, type LoadError, type Manifest } from './manifest.ts';
 import { orderForApply, rankOfKind } from './order.ts';
 import { mapLimit } from '../map-limit.ts';
 import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
 import { IgnorePolicy, ignorePolicy } from './policy.ts';
 import { readManifestFiles } from './read-files.ts';
+import { clusterScopedFrom } from './scope.ts';
 
 // One Git source as a sync sees it: where its checked-out revision is, and what to do with it.
 export interface SyncSource {
@@ -60,14 +61,14 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
   const started = performance.now();
   const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
   const read = await readManifestFiles(source.root, source.paths);
-  const loaded = loadManifests(read.files, { defaultNamespace: source.defaultNamespace });
+  const { loaded, clusterScoped } = await loadScoped(read.files, source.defaultNamespace, deps);
   record.loadErrors = [...read.errors, ...loaded.errors];
   const allowed = source.allowNamespaces?.length ? new Set(source.allowNamespaces) : undefined;
   const inScope = (namespace: string | undefined) => !allowed || (namespace !== undefined && allowed.has(namespace));
   const live = (await deps.cluster.listLabelled(GC_MARK_LABEL)).filter((o) => inScope(o.namespace));
   const liveById = new Map(live.map((o) => [o.id, o]));
   const step = async (m: Manifest): Promise<void> => {
-    const mid = id(m);
+    const mid = id(m, clusterScoped);
     if (!inScope(m.namespace)) return void record.outOfScope.push(mid);
     const current = liveById.get(mid);
     if (ignorePolicy(metadataStrings(m.body, 'annotations'), current?.annotations) === IgnorePolicy.ignore) {
@@ -84,12 +85,25 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
     await applyOne(m, mid, sum, source, deps, record);
   };
   // one rank after another (Namespaces, CRDs, ... as fluxd ordered them); within a rank, APPLY_CONCURRENCY at once
-  for (const rank of byRank(orderForApply(loaded.manifests))) await mapLimit(rank, APPLY_CONCURRENCY, step);
-  const desired = new Set(loaded.manifests.map((m) => id(m)));
+  for (const rank of byRank(orderForApply(loaded.manifests, clusterScoped))) await mapLimit(rank, APPLY_CONCURRENCY, step);
+  const desired = new Set(loaded.manifests.map((m) => id(m, clusterScoped)));
   record.complete = record.loadErrors.length === 0 && record.failed.length === 0;
   if (source.gc.enabled) await collectGarbage(source, desired, live, record, deps);
   record.durationMs = performance.now() - started;
   return record;
+}
+
+// Loads the files with each kind's real scope: discovery and the CRDs in this revision say which custom kinds are
+// cluster-scoped (loaded again only when that differs from the built-in list). Discovery failing falls back to it.
+async function loadScoped(files: Parameters<typeof loadManifests>[0], defaultNamespace: string, deps: { cluster: SyncCluster; log: Logger }) {
+  const loaded = loadManifests(files, { defaultNamespace });
+  const served = await (deps.cluster.servedKinds?.() ?? Promise.resolve([])).catch((err: unknown) => {
+    deps.log.warn({ err: (err as Error).message }, 'API discovery failed; custom kinds are taken as namespaced');
+    return [];
+  });
+  const clusterScoped = clusterScopedFrom(served, loaded.manifests);
+  const differs = loaded.manifests.some((m) => clusterScoped(m.kind, m.apiVersion) !== defaultClusterScoped(m.kind, m.apiVersion));
+  return { loaded: differs ? loadManifests(files, { defaultNamespace, clusterScoped }) : loaded, clusterScoped };
 }
 
 async function applyOne(m: Manifest, mid: string, sum: string, source: SyncSource, deps: { cluster: SyncCluster; log: Logger; signal?: AbortSignal }, record: SyncRecord): Promise<void> {
