@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { freshNamespace, kubeConfig } from './support/cluster.ts';
+import { execHelmRunner } from '../src/helm/runner.ts';
 import { HELLO_CHART, helmCli } from './support/helm.ts';
 
 interface HistoryEntry { revision: number; status: string; description: string }
@@ -62,5 +63,16 @@ describe('the pinned helm against the local control plane', () => {
     // helm 3 keeps the last good revision deployed beside the failed one
     const revisions = await history('flaky');
     assert.deepEqual(revisions.map((h) => [h.revision, h.status]), [[1, 'deployed'], [2, 'failed']]);
+  });
+
+  it('installs over a release uninstalled with --keep-history only with --replace (the runner passes it)', async () => {
+    await ok(['install', 'kept', HELLO_CHART, '--wait', '--timeout', '60s']);
+    await ok(['uninstall', 'kept', '--keep-history']);
+    const plain = await helm(['install', 'kept', HELLO_CHART, '--namespace', ns]);
+    assert.notEqual(plain.exitCode, 0, 'helm installed over a kept history without --replace');
+    const runner = execHelmRunner({ binary: process.env.CAPSTAN_HELM_BINARY ?? 'helm', kubeconfig: process.env.KUBECONFIG });
+    await runner.install({ release: 'kept', namespace: ns, chart: HELLO_CHART, values: {}, timeoutSec: 60, wait: true, replace: true });
+    const revisions = await history('kept');
+    assert.equal(revisions.at(-1)?.status, 'deployed');
   });
 });

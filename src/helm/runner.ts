@@ -19,6 +19,7 @@ export interface InstallOptions extends ReleaseTarget {
   force?: boolean; // upgrade only
   resetValues?: boolean; // upgrade only: false means --reuse-values
   maxHistory?: number; // upgrade only
+  replace?: boolean; // install only: re-use the name of a release uninstalled with its history kept (helm needs --replace)
 }
 
 export interface RollbackOptions extends ReleaseTarget {
@@ -90,7 +91,11 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     ],
   });
   return {
-    install: (o) => withValues(o.values, async (f) => void (await run(['install'], o, common(o, f), o.timeoutSec))),
+    install: (o) => withValues(o.values, async (f) => {
+      const argv = common(o, f);
+      if (o.replace) argv.flags.push('--replace');
+      await run(['install'], o, argv, o.timeoutSec);
+    }),
     upgrade: (o) => withValues(o.values, async (f) => {
       const argv = common(o, f);
       argv.flags.push(...(o.force ? ['--force'] : []), o.resetValues === false ? '--reuse-values' : '--reset-values', '--history-max', String(o.maxHistory ?? 10));

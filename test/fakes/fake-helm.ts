@@ -25,7 +25,14 @@ export class FakeHelm implements HelmRunner {
     }
     if (verb !== 'test') this.revise(o.namespace, o.release, 'deployed');
   }
-  install = (o: InstallOptions) => this.act('install', o);
+  // as helm: a name whose history is kept (even uninstalled) is taken unless --replace
+  install = async (o: InstallOptions) => {
+    if ((this.kube.storage.get(`${o.namespace}/${o.release}`)?.length ?? 0) > 0 && !o.replace) {
+      this.calls.push({ verb: 'install', release: o.release });
+      throw new Error('cannot re-use a name that is still in use');
+    }
+    return this.act('install', o);
+  };
   upgrade = (o: InstallOptions) => this.act('upgrade', o);
   rollback = (o: { release: string; namespace: string }) => this.act('rollback', o);
   test = (o: { release: string; namespace: string }) => this.act('test', o);

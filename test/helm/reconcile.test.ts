@@ -89,6 +89,14 @@ describe('reconcileRelease', () => {
     assert.ok(t.kube.events.some((e) => e.reason === 'Unlock'));
   });
 
+  it('installs over a release uninstalled with its history kept (helm uninstall --keep-history), with --replace', async () => {
+    const t = setup();
+    t.kube.storage.set('apps/web', [{ version: 1, status: 'uninstalled', chart: 'hello' }]);
+    assert.equal(await t.run(), 'released');
+    assert.deepEqual(t.verbs(), ['install']);
+    assert.equal(t.kube.storage.get('apps/web')?.[0]?.status, 'deployed');
+  });
+
   it('refuses helmVersion v2 with a status naming the field, without running helm', async () => {
     const t = setup({ helmVersion: 'v2' });
     await assert.rejects(t.run(), (err: unknown) => err instanceof StallingError && err.field === 'spec.helmVersion');

@@ -2,7 +2,7 @@ import type { ReleaseContext } from '../release-context.ts';
 import type { InstallOptions } from '../runner.ts';
 
 // The helm options install and upgrade share, from the spec as the Helm Operator read it: `wait` defaults to
-// rollback.enable || test.enable, the timeout to 300 s.
+// rollback.enable || test.enable, the timeout to 300 s; --replace over a release uninstalled with its history.
 export function installOptions(ctx: ReleaseContext): InstallOptions {
   const spec = ctx.hr.spec;
   return {
@@ -10,5 +10,7 @@ export function installOptions(ctx: ReleaseContext): InstallOptions {
     values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
     wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
     skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,
+    // a history ending in `uninstalled` (helm uninstall --keep-history) keeps the name taken: helm installs over it only with --replace
+    replace: ctx.history[0]?.status === 'uninstalled',
   };
 }
