@@ -1,5 +1,6 @@
 import type { HelmRelease, ValuesFromSource } from '../../api/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
+import { WaitingError } from '../../errors/waiting-error.ts';
 import { readYaml } from '../../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 import { deepMerge, isMap } from './deep-merge.ts';
@@ -9,7 +10,7 @@ import { assertValuesSize, MAX_VALUES_BYTES } from './values-size.ts';
 export interface ValuesSources {
   configMapKey(namespace: string, name: string, key: string): Promise<string | undefined>;
   secretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
-  external(url: string): Promise<string>;
+  external(url: string): Promise<string | undefined>; // undefined: 404/410, the one answer an optional entry skips
   chartFile(path: string): Promise<string | undefined>;
 }
 
@@ -48,7 +49,9 @@ function entries(hr: HelmRelease, sources: ValuesSources): Entry[] {
       return { field: `${field}.chartFileRef.path`, optional: r.optional === true, secret: false, what: `chart file ${r.path}`,
         read: () => sources.chartFile(r.path) };
     }
-    return { field, optional: false, secret: false, what: 'an empty source', read: async () => { throw new Error('names no source'); } };
+    return { field, optional: false, secret: false, what: 'an empty source', read: async () => {
+      throw new StallingError('ValuesInvalid', 'names no source: set configMapKeyRef, secretKeyRef, externalSourceRef or chartFileRef');
+    } };
   });
 }
 
@@ -68,21 +71,40 @@ function parse(text: string, entry: Entry): Record<string, unknown> {
   return doc;
 }
 
-// Composes values exactly as the Helm Operator did: each valuesFrom entry in order (a missing or unparsable
-// optional entry is skipped), deep-merged, then spec.values on top. A required entry that fails stalls the
-// release with the field named; errors of a Secret entry never quote its content.
+// Reads one entry. What a person must fix stalls naming the field; anything else (an API server or network
+// hiccup) waits and retries, for a required entry and an optional one alike: skipping an optional entry on a
+// hiccup would change the values and so upgrade the release.
+async function readEntry(entry: Entry): Promise<string | undefined> {
+  try {
+    return await entry.read();
+  } catch (err) {
+    if (err instanceof StallingError) throw err.field ? err : new StallingError(err.reason, err.message, { field: entry.field, cause: err });
+    if ((err as Error).name === 'WaitingError') throw err;
+    const why = (err as Error).message.split('\n')[0];
+    throw new WaitingError('ValuesUnavailable', `${entry.field}: cannot read ${entry.what}: ${why}`, VALUES_RETRY_MS, { cause: err });
+  }
+}
+
+// How long a release waits after a values source could not be read for a reason that may pass.
+const VALUES_RETRY_MS = 10_000;
+
+// Composes values exactly as the Helm Operator did: each valuesFrom entry in order, deep-merged, then spec.values
+// on top. Only a source that is not there (object or key missing, HTTP 404) is skipped when optional; one that
+// cannot be read now is waited for (readEntry), one that is there but invalid stalls the release with the field
+// named, optional or not. Errors of a Secret entry never quote its content.
 export async function composeValues(hr: HelmRelease, sources: ValuesSources): Promise<ComposedValues> {
   let values: Record<string, unknown> = {};
   const secrets: string[] = [];
   for (const entry of entries(hr, sources)) {
-    let text: string | undefined;
+    const text = await readEntry(entry);
+    if (text === undefined) {
+      if (entry.optional) continue;
+      throw new StallingError('ValuesInvalid', `${entry.what} not found`, { field: entry.field });
+    }
     let parsed: Record<string, unknown>;
     try {
-      text = await entry.read();
-      if (text === undefined) throw new Error(`${entry.what} not found`);
       parsed = parse(text, entry);
     } catch (err) {
-      if (entry.optional) continue;
       if (err instanceof StallingError && err.field) throw err;
       if (err instanceof StallingError) throw new StallingError(err.reason, err.message, { field: entry.field, cause: err });
       if ((err as Error).name === 'WaitingError') throw err;

@@ -10,9 +10,9 @@ export interface ExternalSourceOptions { maxBytes?: number; timeoutMs?: number; 
 
 // Reads an externalSourceRef URL: http(s) only (never file:// or other schemes), through guardedFetch (every
 // redirect hop resolved and checked, so loopback, link-local and private addresses are refused unless
-// --allow-private-networks), 200 only as the Helm Operator did, with a size cap and a timeout. Errors name the
+// --allow-private-networks), 200 only as the Helm Operator did (404/410: undefined, not there), with a size cap and a timeout. Errors name the
 // URL without credentials or query.
-export async function fetchExternalValues(url: string, opts: ExternalSourceOptions = {}): Promise<string> {
+export async function fetchExternalValues(url: string, opts: ExternalSourceOptions = {}): Promise<string | undefined> {
   const maxBytes = opts.maxBytes ?? 1 << 20;
   let parsed: URL;
   try {
@@ -35,6 +35,7 @@ export async function fetchExternalValues(url: string, opts: ExternalSourceOptio
     throw new WaitingError('ValuesUnavailable', `${shown}: ${why}`, 30_000, { cause: err });
   }
   if (res.status >= 500 || res.status === 429) throw new WaitingError('ValuesUnavailable', `${shown}: HTTP ${res.status}`, 30_000);
+  if (res.status === 404 || res.status === 410) return undefined; // not there: an optional source is skipped
   if (res.status !== 200) throw new StallingError('ValuesInvalid', `${shown}: HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > maxBytes) throw new StallingError('ValuesInvalid', `${shown}: larger than ${maxBytes} bytes`);

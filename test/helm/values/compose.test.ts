@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HelmRelease, HelmReleaseSpec } from '../../../src/api/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
+import { WaitingError } from '../../../src/errors/waiting-error.ts';
 import { composeValues, type ValuesSources } from '../../../src/helm/values/compose.ts';
 import { deepMerge } from '../../../src/helm/values/deep-merge.ts';
 
@@ -16,7 +17,7 @@ function sources(data: Record<string, string>): ValuesSources {
   return {
     configMapKey: async (ns, name, key) => data[`cm:${ns}/${name}/${key}`],
     secretKey: async (ns, name, key) => data[`secret:${ns}/${name}/${key}`],
-    external: async (url) => data[`url:${url}`] ?? Promise.reject(new Error('unreachable')),
+    external: async (url) => data[`url:${url}`],
     chartFile: async (path) => data[`file:${path}`],
   };
 }
@@ -52,16 +53,31 @@ describe('composeValues', () => {
     assert.ok(got.secrets.includes('hunter2-secret'));
   });
 
-  it('skips optional entries that are missing or not valid YAML', async () => {
+  it('skips optional entries only when they are not there (object, key or URL missing)', async () => {
     const got = await composeValues(hr({
       valuesFrom: [
         { configMapKeyRef: { name: 'absent', optional: true } },
-        { configMapKeyRef: { name: 'broken', optional: true } },
-        { externalSourceRef: { url: 'http://127.0.0.1:1/v.yaml', optional: true } },
+        { secretKeyRef: { name: 's', key: 'absent.yaml', optional: true } },
+        { externalSourceRef: { url: 'http://values.example/gone.yaml', optional: true } },
       ],
       values: { a: 1 },
-    }), sources({ 'cm:apps/broken/values.yaml': 'a: [unclosed' }));
+    }), { ...sources({ 'secret:apps/s/values.yaml': 'b: 2' }), external: async () => undefined });
     assert.deepEqual(got.values, { a: 1 });
+  });
+
+  it('waits, rather than skipping, an optional entry that cannot be read now (an API server hiccup would change the values)', async () => {
+    const flaky: ValuesSources = { ...sources({}), configMapKey: async () => { throw new Error('etcdserver: request timed out'); } };
+    await assert.rejects(
+      composeValues(hr({ valuesFrom: [{ configMapKeyRef: { name: 'base', optional: true } }] }), flaky),
+      (err: unknown) => err instanceof WaitingError && /spec\.valuesFrom\[0\]\.configMapKeyRef/.test(err.message) && /timed out/.test(err.message),
+    );
+  });
+
+  it('stalls on an optional entry that is there but not valid YAML, naming the field', async () => {
+    await assert.rejects(
+      composeValues(hr({ valuesFrom: [{ configMapKeyRef: { name: 'broken', optional: true } }] }), sources({ 'cm:apps/broken/values.yaml': 'a: [unclosed' })),
+      (err: unknown) => err instanceof StallingError && err.field === 'spec.valuesFrom[0].configMapKeyRef',
+    );
   });
 
   const failures: Array<[string, Partial<HelmReleaseSpec>, Record<string, string>, string]> = [
@@ -69,7 +85,8 @@ describe('composeValues', () => {
     ['invalid YAML', { valuesFrom: [{ configMapKeyRef: { name: 'a' } }, { configMapKeyRef: { name: 'b' } }] },
       { 'cm:apps/a/values.yaml': 'x: 1', 'cm:apps/b/values.yaml': 'x: [' }, 'spec.valuesFrom[1].configMapKeyRef'],
     ['a YAML list instead of a map', { valuesFrom: [{ chartFileRef: { path: 'v.yaml' } }] }, { 'file:v.yaml': '- 1\n' }, 'spec.valuesFrom[0].chartFileRef.path'],
-    ['an unreachable external source', { valuesFrom: [{ externalSourceRef: { url: 'http://127.0.0.1:1/v' } }] }, {}, 'spec.valuesFrom[0].externalSourceRef.url'],
+    ['a missing external source', { valuesFrom: [{ externalSourceRef: { url: 'http://127.0.0.1:1/v' } }] }, {}, 'spec.valuesFrom[0].externalSourceRef.url'],
+    ['an entry naming no source', { valuesFrom: [{}] }, {}, 'spec.valuesFrom[0]'],
   ];
   for (const [what, spec, data, field] of failures) {
     it(`stalls on ${what}, naming ${field}`, async () => {
