@@ -18,7 +18,7 @@ function loggingHelm(dir: string): { binary: string; intervals: () => Map<string
   const log = join(dir, 'helm.log');
   const binary = join(dir, 'helm');
   writeFileSync(binary, `#!/usr/bin/env bash
-rel="$2"; [ "$1" = get ] && rel="$3"
+rel=""; after=""; for a in "$@"; do [ -n "$after" ] && { rel="$a"; break; }; [ "$a" = "--" ] && after=1; done  # the release follows \`--\`
 echo "start $1 $rel $(date +%s%N) $PPID" >> ${log}
 ${real} "$@"; rc=$?
 echo "end $1 $rel $(date +%s%N) $PPID" >> ${log}
