@@ -113,7 +113,7 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
     routes.push(syncTriggerRoutes(() => { for (const d of daemons) d.syncNow(); }, config.sync.webhookSecret));
     routes.push(registryHookRoute(config.sync.webhookSecret, (repositories) => { for (const a of automations.values()) a.nudge(repositories); }));
     const safeUrl = (s: (typeof config.syncSources)[number]) => redact(s.gitUrl ?? '', s.auth ? [s.auth] : []);
-    routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last() }))));
+    routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last(), failing: daemons[i]?.failing() }))));
     routes.push(recordsRoute('/api/capstan/v1/images', () => config.syncSources.filter((s) => automations.has(s.name))
       .map((s) => ({ source: s.name, url: safeUrl(s), record: automations.get(s.name)?.last() }))));
     stops.push(async () => {
@@ -161,8 +161,9 @@ async function startRoles(config: Config, log: Logger, metrics: Metrics): Promis
           git: gitChartSource({
             kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef, security: config.security,
             updateDeps: config.updateChartDeps, timeoutMs: config.gitTimeoutMs,
-            // fetch on every reconcile: a skipped fetch right after the poller saw a new commit would miss it
-            minIntervalMs: 0,
+            // a routine reconcile reuses a mirror younger than the poll interval; the poller's chart-changed jobs,
+            // new specs and refs missing from the mirror fetch at once (git-source.ts)
+            minIntervalMs: config.gitPollIntervalMs,
           }),
         },
       },

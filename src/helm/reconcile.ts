@@ -15,6 +15,7 @@ import { resolveChart, type ChartSources, type ResolvedChart } from './chart/res
 import { desiredDigest, legacyDigest } from './desired-digest.ts';
 import { adoptLegacyDigests } from './legacy-digest.ts';
 import { Action, actionForState } from './next-action.ts';
+import { refreshesChartSource } from './queue/release-job.ts';
 import { writeStatus, type ReleaseContext, type ReleaseDeps } from './release-context.ts';
 import { determineReleaseState } from './release-state.ts';
 import { statusForPhase, statusForStall, statusForWait } from './status/phase-status.ts';
@@ -31,7 +32,7 @@ export type ReconcileOutcome = Outcome | 'deleted' | 'gone' | 'suspended';
 // Reconciles one HelmRelease, read fresh: uninstall on deletion, refuse helmVersion v2, resolve chart and values,
 // decide the state, run the one action it calls for. Stalling errors end in a Stalled status and are rethrown
 // for the queue to drop; other errors are rethrown for the queue to retry with backoff.
-export async function reconcileRelease(key: { namespace: string; name: string }, deps: ReconcileDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
+export async function reconcileRelease(key: { namespace: string; name: string; reason?: string }, deps: ReconcileDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
   const hr = await deps.kube.getHelmRelease(key.namespace, key.name);
   if (!hr) return 'gone';
   const base = { hr, deps, releaseName: releaseNameOf(hr), targetNamespace: targetNamespaceOf(hr), signal };
@@ -46,7 +47,7 @@ export async function reconcileRelease(key: { namespace: string; name: string },
     assertReleaseAllowed(hr, deps.security); // names and namespaces, before anything is read or run
     if (!(hr.metadata.finalizers ?? []).includes(FINALIZER)) await addFinalizer(hr, deps);
     await assertDependenciesReady(hr, deps.kube);
-    await prepare(ctx, deps);
+    await prepare(ctx, deps, refreshesChartSource(key.reason));
     return await act(ctx);
   } catch (err) {
     if (err instanceof StallingError) {
@@ -68,11 +69,11 @@ async function addFinalizer(hr: HelmRelease, deps: ReconcileDeps): Promise<void>
 }
 
 // Resolves the chart and the values, then the digest of them and the release's Helm history.
-async function prepare(ctx: ReleaseContext, deps: ReconcileDeps): Promise<void> {
+async function prepare(ctx: ReleaseContext, deps: ReconcileDeps, refresh: boolean): Promise<void> {
   const hr = ctx.hr;
   let chart: ResolvedChart;
   try {
-    chart = await resolveChart(hr, { kube: deps.kube, cacheDir: deps.chartCacheDir, sources: deps.chartSources, signal: ctx.signal, security: deps.security });
+    chart = await resolveChart(hr, { kube: deps.kube, cacheDir: deps.chartCacheDir, sources: deps.chartSources, signal: ctx.signal, security: deps.security, refresh });
   } catch (err) {
     await enterPhase(ctx, Phase.ChartFetchFailed, `Chart fetch failed for Helm release '${ctx.releaseName}' in '${ctx.targetNamespace}': ${(err as Error).message}`);
     throw err;

@@ -70,7 +70,7 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     const lease = got.lease;
     try {
       const abort = AbortSignal.any([lease.lost, ...(signal ? [signal] : [])]);
-      const outcome = await reconcileRelease({ namespace, name }, { ...opts.deps, log }, abort);
+      const outcome = await reconcileRelease({ namespace, name, reason: job.data.reason }, { ...opts.deps, log }, abort);
       log.info({ outcome }, 'reconciled');
       opts.onOutcome?.(outcome, (performance.now() - started) / 1000);
       return outcome;

@@ -30,7 +30,9 @@ export interface GitChartDeps {
   updateDeps?: boolean;
   // Limit for one git command, as --git-timeout. Default 60_000 ms.
   timeoutMs?: number;
-  // A mirror fetched less than this long ago is not fetched again. Default fetchMirror's, 5000 ms.
+  // A mirror fetched less than this long ago is not fetched again, unless the job asks for a refresh (the poller
+  // saw a new commit, the spec changed) or the ref or path is not in the mirror. main passes --git-poll-interval.
+  // Default fetchMirror's, 5000 ms.
   minIntervalMs?: number;
   // What a HelmRelease may reach: secretRef in other namespaces, file:// URLs, credentials over http://. Required.
   security: SecurityConfig;
@@ -113,7 +115,7 @@ async function withDependencies(dir: string, helm: HelmRunner, signal: AbortSign
 // Resolves a Git chart (chart.git, chart.ref, chart.path) to a directory exported from a mirror. The digest is
 // the path's tree id, so commits that leave the chart alone trigger no upgrade; `revision` is the commit.
 export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['git']> {
-  return async (hr, signal) => {
+  return async (hr, signal, opts) => {
     const chart = hr.spec.chart;
     const path = chartPath(chart.path);
     const url = gitUrl(chart.git);
@@ -121,11 +123,18 @@ export function gitChartSource(deps: GitChartDeps): NonNullable<ChartSources['gi
     const { auth, scope } = await readGitCredentials(hr, deps.kube, deps.security); // own namespace, never over http://
     const where = redact(url, auth ? [auth] : []);
     const gitOpts = { signal, timeoutMs: deps.timeoutMs, untrustedRemote: true }; // no default ssh key, no redirects
-    const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: deps.minIntervalMs, auth, scope });
     const ref = chart.ref?.trim() || deps.defaultRef || 'master';
-    const sha = await resolveRef(dir, ref, gitOpts);
+    // fetched when asked (refresh), when the mirror is older than minIntervalMs, or when the ref or path is not
+    // in the mirror yet (a cache miss): never on a routine resync of an unchanged source
+    let found: { dir: string; sha?: string; tree?: string } | undefined;
+    for (const force of opts?.refresh ? [true] : [false, true]) {
+      const dir = await fetchOrExplain(url, { ...gitOpts, cacheDir: deps.cacheDir, minIntervalMs: force ? 0 : deps.minIntervalMs, auth, scope });
+      const sha = await resolveRef(dir, ref, gitOpts);
+      found = { dir, sha, tree: sha ? await treeHash(dir, sha, path, gitOpts) : undefined };
+      if (found.tree) break;
+    }
+    const { dir, sha, tree } = found ?? { dir: '' };
     if (!sha) throw stall('spec.chart.ref', `"${ref}" is not a branch, tag or commit of ${where}`);
-    const tree = await treeHash(dir, sha, path, gitOpts);
     if (!tree) throw stall('spec.chart.path', `"${chart.path}" is not a directory in commit ${sha} (${ref}) of ${where}`);
     const exported = await exportTree(dir, { sha, path, dest: join(deps.cacheDir, 'git-charts', tree) }, gitOpts);
     await assertContainedChart(exported, path); // no link out of the chart, no special file, within CHART_LIMITS

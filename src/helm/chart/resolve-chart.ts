@@ -14,7 +14,8 @@ export interface ResolvedChart { ref: string; version?: string; revision: string
 
 // Other chart sources (Git) plug in here; the worker hands in the ones it has.
 export interface ChartSources {
-  git?: (hr: HelmRelease, signal: AbortSignal) => Promise<ResolvedChart>;
+  // `refresh`: fetch the source even if it was fetched recently (the job says it changed).
+  git?: (hr: HelmRelease, signal: AbortSignal, opts?: { refresh?: boolean }) => Promise<ResolvedChart>;
 }
 
 // chartPullSecret's credentials (own namespace only: the field has none), refused before they are read when they,
@@ -38,12 +39,12 @@ async function pullSecretAuth(hr: HelmRelease, kube: KubeClient, security: Secur
 // chartPullSecret), an OCI registry (left to helm, exact version), or Git (chart.git + chart.path). The
 // repository, its redirects and the OCI registry must resolve to public addresses unless
 // security.allowPrivateNetworks.
-export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; cacheDir: string; sources: ChartSources; signal: AbortSignal; security: SecurityConfig }): Promise<ResolvedChart> {
+export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; cacheDir: string; sources: ChartSources; signal: AbortSignal; security: SecurityConfig; refresh?: boolean }): Promise<ResolvedChart> {
   const chart = hr.spec.chart;
   if (chart.git !== undefined || chart.path !== undefined) {
     if (!chart.git) throw new StallingError(Phase.ChartFetchFailed, 'is required with chart.path', { field: 'spec.chart.git' });
     if (!deps.sources.git) throw new StallingError(Phase.ChartFetchFailed, 'Git chart sources are not enabled in this worker', { field: 'spec.chart.git' });
-    return deps.sources.git(hr, deps.signal);
+    return deps.sources.git(hr, deps.signal, { refresh: deps.refresh });
   }
   if (chart.repository?.startsWith('oci://')) {
     if (!chart.name || !chart.version) {

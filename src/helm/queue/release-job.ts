@@ -22,6 +22,15 @@ export const EnqueueReason = {
 // Reasons that only re-check a release; they never cut short a retry that is waiting out its backoff.
 const ROUTINE: ReadonlySet<string> = new Set([EnqueueReason.Resync, EnqueueReason.Startup]);
 
+// Reasons after which a Git chart source is fetched even if it was fetched recently: the poller saw a new commit,
+// or the spec is new (chart.ref may name what the mirror lacks). Others reuse the mirror (a resync fetches nothing).
+const REFRESHING: ReadonlySet<string> = new Set([EnqueueReason.ChartChanged, EnqueueReason.SpecChanged, EnqueueReason.Created]);
+
+// Whether a job with this reason fetches its chart source afresh.
+export function refreshesChartSource(reason: string | undefined): boolean {
+  return reason !== undefined && REFRESHING.has(reason);
+}
+
 // Job options: deduplicated per `namespace/name` so a release has at most one waiting and one active job
 // (a change while one runs is kept and run after it), debounced by `delayMs`, retried with the worker's
 // backoff strategy, and kept briefly for the dashboard. A change (anything but a routine resync) replaces a

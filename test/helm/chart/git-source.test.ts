@@ -247,4 +247,16 @@ describe('gitChartSource resolves a chart from a Git repository', () => {
         stalled('spec.chart.secretRef', new RegExp(`Secret apps/${name} needs keys username and password`)));
     }
   });
+
+  it('reuses a recently fetched mirror on a routine reconcile, and fetches when asked or when the ref is not in it', async () => {
+    const { resolve } = source({ minIntervalMs: 3_600_000 });
+    const hr = release({ git: url, path: 'charts/hello' });
+    const before = await resolve(hr, signal);
+    const newer = await commit(work, { 'NOTES.md': 'routine\n' }, 'A commit the poller has not reported');
+    assert.equal((await resolve(hr, signal)).revision, before.revision, 'a routine reconcile fetched');
+    assert.equal((await resolve(hr, signal, { refresh: true })).revision, newer, 'a refresh did not fetch');
+    await git(work, 'branch', 'late-branch');
+    const late = await resolve(release({ git: url, path: 'charts/hello', ref: 'late-branch' }), signal);
+    assert.equal(late.revision, newer, 'a ref missing from the mirror was not fetched');
+  });
 });
