@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { load } from 'js-yaml';
-import { GROUP, PLURAL, VERSION, type HelmRelease } from '../src/api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, type HelmRelease } from '../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { eventually, freshNamespace, kubeConfig } from './support/cluster.ts';
 import { applyCrd } from './support/crd.ts';
 

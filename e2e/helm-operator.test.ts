@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { ANTECEDENT_ANNOTATION } from '../src/api/helmrelease.ts';
+import { ANTECEDENT_ANNOTATION } from '../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { CapstanProcess } from './support/capstan.ts';
 import type { ChartRepo } from './support/chart-repo.ts';
 import { type ReleaseEnv, startReleaseEnv } from './support/release-env.ts';

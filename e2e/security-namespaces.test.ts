@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import type { HelmRelease } from '../src/api/helmrelease.ts';
+import type { HelmRelease } from '../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cluster.ts';
 import { helmHistory } from './support/helm-releases.ts';
 import { type ReleaseEnv, startReleaseEnv } from './support/release-env.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { GROUP, PLURAL } from '../../src/api/helmrelease.ts';
+import { GROUP, PLURAL } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { eventually } from './cluster.ts';
 
 const CRD_FILE = new URL('../../deploy/crds/helmreleases.helm.fluxcd.io.yaml', import.meta.url);

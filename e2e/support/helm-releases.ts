@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { eventually } from './cluster.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);

@@ -1,4 +1,4 @@
-import { type HelmRelease, releaseNameOf } from '../api/helmrelease.ts';
+import { type HelmRelease, releaseNameOf } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 import type { SecurityConfig } from '../security-config.ts';
 import { namespaceNameProblem, objectNameProblem, releaseNameProblem } from './check-names.ts';

@@ -1,4 +1,4 @@
-import type { HelmRelease } from '../api/helmrelease.ts';
+import type { HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
 import type { KubeClient } from '../kube/client.ts';
 

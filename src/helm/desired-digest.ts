@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { HelmReleaseSpec } from '../api/helmrelease.ts';
+import type { HelmReleaseSpec } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { canonicalJson } from '../canonical-json.ts';
 
 // The spec fields that change what helm does to the cluster (timeouts and test/rollback policy do not).

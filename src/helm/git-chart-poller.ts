@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HelmRelease } from '../api/helmrelease.ts';
+import type { HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { lsRemote, type GitAuth } from '../git/mirror.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';

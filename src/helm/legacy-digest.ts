@@ -1,4 +1,4 @@
-import type { HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { writeStatus, type ReleaseContext } from './release-context.ts';
 
 type Digests = Pick<HelmReleaseStatus, 'lastAppliedDigest' | 'lastAttemptedDigest'>;

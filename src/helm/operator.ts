@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { watchResource, type Watched } from '../kube/informer.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
 import { watchMetadata } from '../kube/metadata-informer.ts';

@@ -1,4 +1,4 @@
-import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../api/helmrelease.ts';
+import { FINALIZER, Phase, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
 import { assertReleaseAllowed, releaseRefusal } from './check-references.ts';

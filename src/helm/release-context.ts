@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HelmRelease, HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { SecurityConfig } from '../security-config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { HelmRevision } from './release-state.ts';

@@ -1,4 +1,4 @@
-import type { HelmReleaseStatus, HelmReleaseSpec } from '../api/helmrelease.ts';
+import type { HelmReleaseStatus, HelmReleaseSpec } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 
 // One entry of `helm history`, as the runner reports it.
 export interface HelmRevision { version: number; status: string; chart: string; appVersion?: string; description?: string }

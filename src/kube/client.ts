@@ -1,4 +1,4 @@
-import type { HelmRelease, HelmReleaseStatus } from '../api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision } from '../helm/release-state.ts';
 
 // An object named in a release manifest, for the antecedent annotation and the ownership check.

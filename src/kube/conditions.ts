@@ -1,4 +1,4 @@
-import type { Condition } from '../api/helmrelease.ts';
+import type { Condition } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 
 // Sets one condition in a list: lastTransitionTime moves only when the status really changes; lastUpdateTime
 // always does. Returns a new list.

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Phase } from '../api/helmrelease.ts';
+import { Phase } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 
 // The most bytes a Helm release record (the JSON in a storage Secret) may decompress to. A Secret holds at most

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision } from '../helm/release-state.ts';
 import type { KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';

@@ -1,4 +1,4 @@
-import type { HelmRelease, HelmReleaseStatus } from '../../src/api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseStatus } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision } from '../../src/helm/release-state.ts';
 import type { KubeClient, ObjectRef } from '../../src/kube/client.ts';
 

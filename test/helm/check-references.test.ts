@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HelmRelease, HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../src/errors/stalling-error.ts';
 import { RefusalReason, namespaceReferences, releaseRefusal } from '../../src/helm/check-references.ts';
 import { SECURE_DEFAULTS } from '../../src/security-config.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import type { HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../src/errors/stalling-error.ts';
 import { assertSpecShape, MAX_TIMEOUT_SECONDS, specProblem } from '../../src/helm/check-spec.ts';
 import { reconcileRelease } from '../../src/helm/reconcile.ts';

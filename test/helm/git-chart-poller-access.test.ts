@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { HelmRelease } from '../../src/api/helmrelease.ts';
+import type { HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { startGitChartPoller } from '../../src/helm/git-chart-poller.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../../src/security-config.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { ChartSpec, HelmRelease } from '../../src/api/helmrelease.ts';
+import type { ChartSpec, HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { startGitChartPoller } from '../../src/helm/git-chart-poller.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../../src/security-config.ts';

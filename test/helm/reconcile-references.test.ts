@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { FINALIZER, type HelmRelease, type HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import { FINALIZER, type HelmRelease, type HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../src/errors/stalling-error.ts';
 import { reconcileRelease, type ReconcileDeps } from '../../src/helm/reconcile.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../../src/security-config.ts';

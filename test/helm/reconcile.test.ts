@@ -2,7 +2,7 @@ import { SECURE_DEFAULTS } from '../../src/security-config.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { HelmRelease, HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../src/errors/stalling-error.ts';
 import { desiredDigest, legacyDigest } from '../../src/helm/desired-digest.ts';
 import { reconcileRelease, type ReconcileDeps } from '../../src/helm/reconcile.ts';

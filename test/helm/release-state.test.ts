@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HelmReleaseSpec, HelmReleaseStatus } from '../../src/api/helmrelease.ts';
+import type { HelmReleaseSpec, HelmReleaseStatus } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { actionForState } from '../../src/helm/next-action.ts';
 import { determineReleaseState, type HelmRevision } from '../../src/helm/release-state.ts';
 

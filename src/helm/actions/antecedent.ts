@@ -1,4 +1,4 @@
-import { ANTECEDENT_ANNOTATION } from '../../api/helmrelease.ts';
+import { ANTECEDENT_ANNOTATION } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { manifestObjects } from '../manifest-objects.ts';
 import type { ReleaseContext } from '../release-context.ts';

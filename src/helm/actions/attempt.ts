@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { retryBudget } from '../release-state.ts';
 import { describe, recordEvent, writeStatus, type ReleaseContext } from '../release-context.ts';
 import { statusForPhase, statusForStall } from '../status/phase-status.ts';

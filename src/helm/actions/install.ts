@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { describe, type ReleaseContext } from '../release-context.ts';
 import { installOptions } from './install-options.ts';
 import { beginAttempt, enterPhase, failAttempt, type Outcome } from './attempt.ts';

@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { describe, recordEvent, writeStatus, type ReleaseContext } from '../release-context.ts';
 import { annotateObjects } from './antecedent.ts';
 import { enterPhase, type Outcome } from './attempt.ts';

@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { describe, recordEvent, type ReleaseContext } from '../release-context.ts';
 import { enterPhase } from './attempt.ts';
 import { rollback } from './rollback.ts';

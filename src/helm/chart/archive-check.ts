@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { type ArchiveTree, entrySegments, linkedParent, linkProblem } from './archive-tree.ts';
 import { CHART_LIMITS, type ChartLimits, type ChartProblem, sizeText } from './chart-limits.ts';

@@ -1,6 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { readYaml } from '../../yaml/read-yaml.ts';
 import { isWithin } from './chart-limits.ts';

@@ -1,5 +1,5 @@
-import type { HelmRelease } from '../../api/helmrelease.ts';
-import { Phase } from '../../api/helmrelease.ts';
+import type { HelmRelease } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import type { GitAuth } from '../../git/run-git.ts';
 import type { KubeClient } from '../../kube/client.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, cp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { GitError } from '../../git/git-error.ts';

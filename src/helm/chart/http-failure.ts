@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { redactUrl } from '../../redact.ts';

@@ -1,4 +1,4 @@
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { readYaml } from '../../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';

@@ -1,5 +1,5 @@
-import type { ChartSpec } from '../../api/helmrelease.ts';
-import { Phase } from '../../api/helmrelease.ts';
+import type { ChartSpec } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { downloadChart, findCachedChart, sha256Of } from './chart-cache.ts';
 import type { HttpOptions } from './http-request.ts';

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { Phase } from '../../api/helmrelease.ts';
+import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { newestSatisfying, parseVersionConstraint } from '../../semver-constraint.ts';
 import type { ChartVersion, RepositoryIndex } from './parse-index.ts';

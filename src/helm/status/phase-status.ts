@@ -1,4 +1,4 @@
-import { ConditionType as C, Phase, type Condition, type HelmReleaseStatus } from '../../api/helmrelease.ts';
+import { ConditionType as C, Phase, type Condition, type HelmReleaseStatus } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { findCondition, removeCondition, setCondition } from '../../kube/conditions.ts';
 
 type Set = Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>;

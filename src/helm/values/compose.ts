@@ -1,4 +1,4 @@
-import type { HelmRelease, ValuesFromSource } from '../../api/helmrelease.ts';
+import type { HelmRelease, ValuesFromSource } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { readYaml } from '../../yaml/read-yaml.ts';

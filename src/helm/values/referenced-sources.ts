@@ -1,4 +1,4 @@
-import type { HelmRelease } from '../../api/helmrelease.ts';
+import type { HelmRelease } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { SecurityConfig } from '../../security-config.ts';
 
 // `ConfigMap/<ns>/<name>` and `Secret/<ns>/<name>` keys of the objects a HelmRelease reads values (or chart

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ChartSpec } from '../../../src/api/helmrelease.ts';
+import type { ChartSpec } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { lruIndexCache } from '../../../src/helm/chart/index-cache.ts';
 import { fetchRepositoryChart, type RepositoryChartOptions } from '../../../src/helm/chart/repository-source.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import type { ChartSpec, HelmRelease } from '../../../src/api/helmrelease.ts';
+import type { ChartSpec, HelmRelease } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { readChartFile } from '../../../src/helm/chart/chart-file.ts';
 import { findTreeProblem } from '../../../src/helm/chart/contained-tree.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../../e2e/support/net.ts';
-import type { ChartSpec, HelmRelease } from '../../../src/api/helmrelease.ts';
+import type { ChartSpec, HelmRelease } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { WaitingError } from '../../../src/errors/waiting-error.ts';
 import { type GitChartDeps, gitChartSource } from '../../../src/helm/chart/git-source.ts';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { HelmRelease } from '../../../src/api/helmrelease.ts';
+import type { HelmRelease } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { WaitingError } from '../../../src/errors/waiting-error.ts';
 import { gitChartSource } from '../../../src/helm/chart/git-source.ts';

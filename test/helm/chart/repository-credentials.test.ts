@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ChartSpec } from '../../../src/api/helmrelease.ts';
+import type { ChartSpec } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { resolveChart } from '../../../src/helm/chart/resolve-chart.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';

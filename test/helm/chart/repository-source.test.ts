@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ChartSpec } from '../../../src/api/helmrelease.ts';
+import type { ChartSpec } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { WaitingError } from '../../../src/errors/waiting-error.ts';
 import { CACHE_KEY_FILE } from '../../../src/fs/credential-id.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Phase, type HelmReleaseStatus } from '../../../src/api/helmrelease.ts';
+import { Phase, type HelmReleaseStatus } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { statusForPhase, statusForStall } from '../../../src/helm/status/phase-status.ts';
 
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { HelmRelease } from '../../../src/api/helmrelease.ts';
+import type { HelmRelease } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { composeValues, type ValuesSources } from '../../../src/helm/values/compose.ts';
 import { type ExternalSourceOptions, fetchExternalValues } from '../../../src/helm/values/external-source.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HelmRelease } from '../../../src/api/helmrelease.ts';
+import type { HelmRelease } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { referencedSources } from '../../../src/helm/values/referenced-sources.ts';
 import { SECURE_DEFAULTS } from '../../../src/security-config.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HelmRelease, HelmReleaseSpec } from '../../../src/api/helmrelease.ts';
+import type { HelmRelease, HelmReleaseSpec } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../../src/errors/stalling-error.ts';
 import { composeValues, type ValuesSources } from '../../../src/helm/values/compose.ts';
 import { MAX_VALUES_BYTES } from '../../../src/helm/values/values-size.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   AuthDecision, closedRoutesWarning, decideRouteAuth, isLoopbackAddress, routeKind, RouteKind, type ListenerAuth, type PresentedTokens,
-} from '../../src/api/route-auth.ts';
+} from '../../src/http/route-auth.ts';
 
 describe('routeKind', () => {
   const cases: Array<[string, RouteKind]> = [

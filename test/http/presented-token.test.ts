@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { presentedToken } from '../../src/api/presented-token.ts';
-import { sameSecret } from '../../src/api/same-secret.ts';
+import { presentedToken } from '../../src/http/presented-token.ts';
+import { sameSecret } from '../../src/http/same-secret.ts';
 
 describe('presentedToken', () => {
   const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;

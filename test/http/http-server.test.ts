@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { startHttpServer, type Route } from '../../src/api/http-server.ts';
+import { startHttpServer, type Route } from '../../src/http/http-server.ts';
 
 // A route that answers 200 on every path it is given, to see which requests the guard lets through.
 const echo = (paths: string[]): Route => (req, res) => {

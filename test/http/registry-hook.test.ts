@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { pushedRepositories, registryHookRoute } from '../../src/api/registry-hook.ts';
+import { pushedRepositories, registryHookRoute } from '../../src/http/registry-hook.ts';
 
 describe('registry push webhooks', () => {
   it('reads the pushed repositories from distribution\'s envelope, manifests only, normalised', () => {
