@@ -30,7 +30,7 @@ import { realSyncCluster } from './kube/sync-cluster.ts';
 import { startSyncDaemon, type SyncDaemon } from './sync/daemon.ts';
 import { redisOptions } from './redis-connection.ts';
 import { startImageAutomation, type ImageAutomation } from './image/automation/automation.ts';
-import { parseDockerConfig, type RegistryCredentials } from './image/registry/docker-config.ts';
+import { parseDockerConfig, type RegistryCredentials } from './docker-config.ts';
 import { createRateLimiter } from './image/registry/rate-limiter.ts';
 import { redisImageCache } from './image/scan/image-cache.ts';
 import { kubePullCredentials } from './kube/pull-secrets.ts';

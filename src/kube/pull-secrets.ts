@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { mergeCredentials, parseDockerConfig, type RegistryCredentials } from '../image/registry/docker-config.ts';
+import { mergeCredentials, parseDockerConfig, type RegistryCredentials } from '../docker-config.ts';
 
 // Registry credentials for a workload's pods, as the kubelet would pull with: the pod's imagePullSecrets, then
 // its ServiceAccount's. A Secret that is missing or unreadable is reported through onProblem and skipped.

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { CHECKSUM_ANNOTATION } from '../sync/checksum.ts';
 import type { LiveRef, SyncCluster } from '../sync/cluster.ts';
-import { asRecord, metadataStrings, resourceId } from '../sync/manifest.ts';
+import { asRecord, metadataStrings, resourceId } from '../manifests/manifest.ts';
 import { mapLimit } from '../map-limit.ts';
 import { cachedDiscovery, discoverListable, type GetJson, getJson, type OnSkipped, type ServedResource } from './discovery.ts';
 import { orUndefined, statusCode } from './real-client.ts';

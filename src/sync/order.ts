@@ -1,4 +1,4 @@
-import { type ClusterScoped, defaultClusterScoped, id, type Manifest } from './manifest.ts';
+import { type ClusterScoped, defaultClusterScoped, id, type Manifest } from '../manifests/manifest.ts';
 
 // fluxd's kind ranks (flux pkg/cluster/kubernetes/sync.go rankOfKind, matched case-insensitively), with
 // CustomResourceDefinition given a rank of its own right after Namespace, so CRDs precede everything that is

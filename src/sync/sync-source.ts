@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { CHECKSUM_ANNOTATION, checksum, gcMark, GC_MARK_LABEL, withSyncMetadata } from './checksum.ts';
 import type { SyncCluster } from './cluster.ts';
-import { loadManifests } from './load-manifests.ts';
-import { defaultClusterScoped, id, metadataStrings, type LoadError, type Manifest } from './manifest.ts';
+import { loadManifests } from '../manifests/load-manifests.ts';
+import { defaultClusterScoped, id, metadataStrings, type LoadError, type Manifest } from '../manifests/manifest.ts';
 import { orderForApply, rankOfKind } from './order.ts';
 import { mapLimit } from '../map-limit.ts';
 import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
 import { IgnorePolicy, ignorePolicy } from './policy.ts';
-import { readManifestFiles } from './read-files.ts';
+import { readManifestFiles } from '../manifests/read-files.ts';
 import { clusterScopedFrom } from './scope.ts';
 
 // One Git source as a sync sees it: where its checked-out revision is, and what to do with it.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CHECKSUM_ANNOTATION, checksum, fluxSyncSetName, GC_MARK_LABEL, gcMark, withSyncMetadata } from '../../src/sync/checksum.ts';
-import { parseManifestFile } from '../../src/sync/load-manifests.ts';
+import { parseManifestFile } from '../../src/manifests/load-manifests.ts';
 
 // Kubernetes label values: at most 63 characters, [A-Za-z0-9._-], alphanumeric at both ends (or empty).
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { id, type Manifest } from '../../src/sync/manifest.ts';
+import { id, type Manifest } from '../../src/manifests/manifest.ts';
 import { LAST_RANK, orderForApply, orderForDelete, rankOfKind, sortForDelete } from '../../src/sync/order.ts';
 
 const m = (kind: string, name: string, namespace?: string): Manifest => ({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { LiveRef, SyncCluster } from '../../src/sync/cluster.ts';
-import { type Manifest, resourceId } from '../../src/sync/manifest.ts';
+import { type Manifest, resourceId } from '../../src/manifests/manifest.ts';
 import { clusterScopedFrom, type ServedKind } from '../../src/sync/scope.ts';
 import { syncSource } from '../../src/sync/sync-source.ts';
 

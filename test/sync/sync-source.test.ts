@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { CHECKSUM_ANNOTATION, GC_MARK_LABEL } from '../../src/sync/checksum.ts';
 import type { LiveRef, SyncCluster } from '../../src/sync/cluster.ts';
-import { resourceId } from '../../src/sync/manifest.ts';
+import { resourceId } from '../../src/manifests/manifest.ts';
 import { syncSource, type SyncSource } from '../../src/sync/sync-source.ts';
 
 // An in-memory cluster: applied objects keyed by id; `reject` names ids whose apply fails.

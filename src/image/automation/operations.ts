@@ -1,8 +1,8 @@
 import { commitAndPush, type PushResult, type WriteTarget } from '../../git/working-clone.ts';
 import type { GitOptions } from '../../git/run-git.ts';
-import { loadManifests } from '../../sync/load-manifests.ts';
-import { id, metadataStrings, type Manifest } from '../../sync/manifest.ts';
-import { readManifestFiles } from '../../sync/read-files.ts';
+import { loadManifests } from '../../manifests/load-manifests.ts';
+import { id, metadataStrings, type Manifest } from '../../manifests/manifest.ts';
+import { readManifestFiles } from '../../manifests/read-files.ts';
 import { setAnnotation } from '../edit/set-annotation.ts';
 import { setContainerImage } from '../edit/set-image.ts';
 import { InvalidImageRef, parseImageRef, repositoryName } from '../image-ref.ts';

@@ -3,7 +3,7 @@ import type { PullCredentials } from '../../kube/pull-secrets.ts';
 import { mapLimit } from '../../map-limit.ts';
 import { InvalidImageRef, parseImageRef, repositoryName, type ImageRef } from '../image-ref.ts';
 import { createRegistryClient, type Platform, type RequestEvent } from '../registry/client.ts';
-import { mergeCredentials, type RegistryCredentials } from '../registry/docker-config.ts';
+import { mergeCredentials, type RegistryCredentials } from '../../docker-config.ts';
 import type { HostRateLimiter } from '../registry/rate-limiter.ts';
 import type { ImageCache } from '../scan/image-cache.ts';
 import { scanRepository, type ScannedRepository } from '../scan/scan-repository.ts';

@@ -1,7 +1,7 @@
 // Finds, in one manifest file, the YAML node of the object an edit is for; the edits splice text at its offsets.
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseAllDocuments, type Tags, type YAMLMap } from 'yaml';
-import { resourceId } from '../../sync/manifest.ts';
-import { isList } from '../../sync/to-manifest.ts';
+import { resourceId } from '../../manifests/manifest.ts';
+import { isList } from '../../manifests/to-manifest.ts';
 import { readYamlDocuments } from '../../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../../yaml/yaml-error.ts';
 

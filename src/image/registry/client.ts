@@ -1,5 +1,5 @@
 import { apiBase, type ImageRef } from '../image-ref.ts';
-import type { RegistryCredentials } from './docker-config.ts';
+import type { RegistryCredentials } from '../../docker-config.ts';
 import { type ImageInfo, readImageInfo } from './image-info.ts';
 import { listTags } from './list-tags.ts';
 import type { Platform } from './platform.ts';

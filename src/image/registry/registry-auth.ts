@@ -1,5 +1,5 @@
 import { repositoryName } from '../image-ref.ts';
-import type { RegistryCredentials } from './docker-config.ts';
+import type { RegistryCredentials } from '../../docker-config.ts';
 import { RegistryError, RegistryErrorKind } from './registry-error.ts';
 import { type Answer, failure, type RegistryRequest, type RequestDeps, send } from './registry-request.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EditError } from '../../../src/image/edit/locate.ts';
 import { setAnnotation } from '../../../src/image/edit/set-annotation.ts';
-import { metadataStrings } from '../../../src/sync/manifest.ts';
-import { parseManifestFile } from '../../../src/sync/load-manifests.ts';
+import { metadataStrings } from '../../../src/manifests/manifest.ts';
+import { parseManifestFile } from '../../../src/manifests/load-manifests.ts';
 import { crlf, FIXTURE, replacedOnce, type Target, web, report, db, agent, cache } from './fixture.ts';
 
 const opts = { defaultNamespace: 'default' };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { EditError } from '../../../src/image/edit/locate.ts';
 import { setContainerImage } from '../../../src/image/edit/set-image.ts';
 import { workloadOf } from '../../../src/image/workload/workload.ts';
-import { parseManifestFile } from '../../../src/sync/load-manifests.ts';
+import { parseManifestFile } from '../../../src/manifests/load-manifests.ts';
 import { crlf, FIXTURE, replacedOnce, type Target, web, report, db, agent, cache } from './fixture.ts';
 
 const opts = { defaultNamespace: 'default' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseManifestFile } from '../../../src/sync/load-manifests.ts';
-import type { Manifest } from '../../../src/sync/manifest.ts';
+import { parseManifestFile } from '../../../src/manifests/load-manifests.ts';
+import type { Manifest } from '../../../src/manifests/manifest.ts';
 import { type ContainerImage, workloadOf } from '../../../src/image/workload/workload.ts';
 
 const manifest = (apiVersion: string, kind: string, body: Record<string, unknown>, metadata: Record<string, unknown> = {}): Manifest => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadManifests, parseManifestFile } from '../../src/sync/load-manifests.ts';
-import { id } from '../../src/sync/manifest.ts';
+import { loadManifests, parseManifestFile } from '../../src/manifests/load-manifests.ts';
+import { id } from '../../src/manifests/manifest.ts';
 import { billionLaughsUnder } from '../yaml/bombs.ts';
 
 const opts = { defaultNamespace: 'default' };

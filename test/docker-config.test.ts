@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeCredentials, parseDockerConfig, registryHost } from '../../../src/image/registry/docker-config.ts';
+import { mergeCredentials, parseDockerConfig, registryHost } from '../src/docker-config.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const SECRET = 's3cr3t-Pa55';

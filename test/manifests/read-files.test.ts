@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { exportTree } from '../../src/git/mirror.ts';
 import type { LiveRef, SyncCluster } from '../../src/sync/cluster.ts';
-import { MAX_MANIFEST_FILE_BYTES, readManifestFiles } from '../../src/sync/read-files.ts';
+import { MAX_MANIFEST_FILE_BYTES, readManifestFiles } from '../../src/manifests/read-files.ts';
 import { syncSource } from '../../src/sync/sync-source.ts';
 import { commit, git } from '../git/git-fixtures.ts';
 

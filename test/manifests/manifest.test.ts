@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ClusterScoped, id, type Manifest, metadataStrings, resourceId } from '../../src/sync/manifest.ts';
+import { type ClusterScoped, id, type Manifest, metadataStrings, resourceId } from '../../src/manifests/manifest.ts';
 
 const manifest = (kind: string, name: string, namespace?: string, apiVersion = 'v1'): Manifest => ({
   apiVersion, kind, name, namespace, body: {}, source: { file: 'f.yaml', line: 1 },
