@@ -1,3 +1,5 @@
+import { isRecord } from './records.ts';
+
 // A registry login, from a docker config file or an image pull secret.
 export interface RegistryCredentials { username: string; password: string }
 
@@ -11,15 +13,11 @@ export function registryHost(key: string): string {
   return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // One auths entry; undefined when it holds no login (docker writes `{}` for hosts kept in a credential helper).
 // Errors name the entry, never its content.
 function readEntry(entry: unknown, where: string, key: string): RegistryCredentials | undefined {
   const fail = (why: string) => new Error(`${where}: the login for "${key}" ${why}`);
-  if (!isObject(entry)) throw fail('is not an object');
+  if (!isRecord(entry)) throw fail('is not an object');
   const { auth, username, password } = entry;
   if (typeof auth === 'string' && auth.trim() !== '') {
     const text = auth.trim();
@@ -41,10 +39,10 @@ function readEntry(entry: unknown, where: string, key: string): RegistryCredenti
 // every value is an object). A config.json without `auths` (only credsStore, say) has no logins.
 function authsOf(config: Record<string, unknown>, where: string): Record<string, unknown> {
   if ('auths' in config) {
-    if (!isObject(config.auths)) throw new Error(`${where}: "auths" is not an object`);
+    if (!isRecord(config.auths)) throw new Error(`${where}: "auths" is not an object`);
     return config.auths;
   }
-  const legacy = Object.values(config).every(isObject) && !('credHelpers' in config);
+  const legacy = Object.values(config).every(isRecord) && !('credHelpers' in config);
   return legacy ? config : {};
 }
 
@@ -58,7 +56,7 @@ export function parseDockerConfig(json: string, where: string): Map<string, Regi
     // the parser's message may quote the text, and the text holds passwords
     throw new Error(`${where}: not valid JSON`);
   }
-  if (!isObject(config)) throw new Error(`${where}: not a JSON object`);
+  if (!isRecord(config)) throw new Error(`${where}: not a JSON object`);
   const logins = new Map<string, RegistryCredentials>();
   for (const [key, entry] of Object.entries(authsOf(config, where))) {
     const host = registryHost(key);

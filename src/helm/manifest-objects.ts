@@ -1,4 +1,5 @@
 import type { ObjectRef } from '../kube/client.ts';
+import { CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED } from '../manifests/manifest.ts';
 import { readYamlDocuments } from '../yaml/read-yaml.ts';
 
 // The objects a rendered release manifest (`helm get manifest`) creates, List kinds expanded; objects without a
@@ -19,9 +20,3 @@ export function manifestObjects(manifest: string, namespace: string): ObjectRef[
   for (const doc of readYamlDocuments(manifest)) visit(doc.value);
   return out;
 }
-
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass',
-  'PriorityClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'IngressClass',
-  'RuntimeClass', 'CSIDriver', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-]);

@@ -1,7 +1,7 @@
 import type { HelmReleaseStatus, HelmReleaseSpec } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
+import type { HelmRevision } from '../kube/client.ts';
 
-// One entry of `helm history`, as the runner reports it.
-export interface HelmRevision { version: number; status: string; chart: string; appVersion?: string; description?: string }
+export type { HelmRevision } from '../kube/client.ts';
 
 // What a release needs, decided from Helm's history, the recorded status and the desired digest.
 export const ReleaseStatus = {

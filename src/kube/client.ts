@@ -1,5 +1,7 @@
 import type { HelmRelease, HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
-import type { HelmRevision } from '../helm/release-state.ts';
+
+// One revision of a Helm release, as Helm's storage and `helm history` record it.
+export interface HelmRevision { version: number; status: string; chart: string; appVersion?: string; description?: string }
 
 // An object named in a release manifest, for the antecedent annotation and the ownership check.
 export interface ObjectRef { apiVersion: string; kind: string; name: string; namespace?: string }

@@ -1,7 +1,7 @@
 // What the API server serves, found by discovery: every kind that can be listed and deleted, for listing by label.
 import { mapLimit } from '../map-limit.ts';
 import * as k8s from '@kubernetes/client-node';
-import { asRecord } from '../manifests/manifest.ts';
+import { asRecord } from '../records.ts';
 
 // One kind the API server serves, with list and delete, at the group version discovery found it in.
 export interface ServedResource {

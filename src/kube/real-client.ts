@@ -1,7 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
-import type { HelmRevision } from '../helm/release-state.ts';
-import type { KubeClient, ObjectRef } from './client.ts';
+import type { HelmRevision, KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
 import { metadataOnly } from './metadata-only.ts';
 import { helmStorageSelector } from './helm-storage-selector.ts';

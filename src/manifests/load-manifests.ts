@@ -1,4 +1,5 @@
-import { asRecord, id, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
+import { asRecord } from '../records.ts';
+import { id, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
 import { isList, isLoadError, toManifest } from './to-manifest.ts';
 import { readYamlDocuments, type YamlDocument } from '../yaml/read-yaml.ts';
 import { YamlError, YamlProblem } from '../yaml/yaml-error.ts';

@@ -1,4 +1,5 @@
 // One Kubernetes object as Git defines it, and fluxd's resource id for it.
+import { asRecord } from '../records.ts';
 
 // An object loaded from Git: its identity, its whole body (namespace defaulted) and where it was written.
 export interface Manifest {
@@ -62,9 +63,4 @@ export function metadataStrings(body: Record<string, unknown>, field: 'labels' |
     if (typeof value === 'string' || typeof value === 'boolean') out[key] = String(value);
   }
   return out;
-}
-
-// The value as a plain object, or undefined (arrays and scalars are not objects here).
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

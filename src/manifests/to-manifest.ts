@@ -1,4 +1,5 @@
-import { asRecord, defaultClusterScoped, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
+import { asRecord } from '../records.ts';
+import { defaultClusterScoped, type LoadError, type LoadOptions, type Manifest } from './manifest.ts';
 
 // Whether a document is a list to flatten: `kind: List`, or a `*List` kind with `items` and no name of its own
 // (so a custom resource whose kind merely ends in "List" is not mistaken for one, as fluxd did).

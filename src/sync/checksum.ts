@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
-import { asRecord, type Manifest } from '../manifests/manifest.ts';
+import { asRecord } from '../records.ts';
+import type { Manifest } from '../manifests/manifest.ts';
 
 // The label marking an object as this source's to garbage collect, as fluxd named it.
 export const GC_MARK_LABEL = 'fluxcd.io/sync-gc-mark';

@@ -1,4 +1,5 @@
-import { asRecord, type ClusterScoped, defaultClusterScoped, type Manifest } from '../manifests/manifest.ts';
+import { asRecord } from '../records.ts';
+import { type ClusterScoped, defaultClusterScoped, type Manifest } from '../manifests/manifest.ts';
 
 // A kind the API server serves, and whether its objects live in namespaces (from discovery).
 export interface ServedKind { apiVersion: string; kind: string; namespaced: boolean }

@@ -1,6 +1,5 @@
 import type { HelmRelease, HelmReleaseStatus } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
-import type { HelmRevision } from '../../src/helm/release-state.ts';
-import type { KubeClient, ObjectRef } from '../../src/kube/client.ts';
+import type { HelmRevision, KubeClient, ObjectRef } from '../../src/kube/client.ts';
 
 // An in-memory KubeClient: HelmReleases, ConfigMaps/Secrets, Helm storage and events, for unit tests.
 export class FakeKube implements KubeClient {

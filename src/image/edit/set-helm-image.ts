@@ -1,6 +1,7 @@
 // Write-back of a HelmRelease image into the values it was read from, in the shape it was read.
 import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
-import { asRecord, metadataStrings } from '../../manifests/manifest.ts';
+import { asRecord } from '../../records.ts';
+import { metadataStrings } from '../../manifests/manifest.ts';
 import { helmReleaseImages, valueAtPath } from '../workload/helm-images.ts';
 import { joinWrittenImage, splitWrittenImage } from '../workload/written-image.ts';
 import type { ContainerImage } from '../workload/workload.ts';

@@ -1,3 +1,5 @@
+import { isRecord } from '../../records.ts';
+
 // The manifest formats a tag may point to.
 export const MediaType = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -32,12 +34,8 @@ export interface ImageConfig { created?: string; labels: Record<string, string> 
 
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function strings(value: unknown): Record<string, string> {
-  if (!isObject(value)) return {};
+  if (!isRecord(value)) return {};
   return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
@@ -50,23 +48,23 @@ export function readManifest(body: Buffer, contentType: string | null): Manifest
   } catch {
     throw new Error('the manifest is not JSON');
   }
-  if (!isObject(doc)) throw new Error('the manifest is not a JSON object');
+  if (!isRecord(doc)) throw new Error('the manifest is not a JSON object');
   const header = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   const type = [header, doc.mediaType].find((t) => typeof t === 'string' && /manifest|index/.test(t)) as string | undefined;
   if (type === MediaType.dockerList || type === MediaType.ociIndex || (type === undefined && Array.isArray(doc.manifests))) {
     if (!Array.isArray(doc.manifests)) throw new Error('the manifest list has no "manifests"');
     const entries: IndexEntry[] = [];
     for (const m of doc.manifests) {
-      if (!isObject(m) || typeof m.digest !== 'string' || !DIGEST.test(m.digest)) {
+      if (!isRecord(m) || typeof m.digest !== 'string' || !DIGEST.test(m.digest)) {
         throw new Error('the manifest list has an entry without a valid digest');
       }
-      entries.push(isObject(m.platform) ? { digest: m.digest, platform: m.platform } : { digest: m.digest });
+      entries.push(isRecord(m.platform) ? { digest: m.digest, platform: m.platform } : { digest: m.digest });
     }
     return { kind: 'index', entries };
   }
   if (doc.schemaVersion === 1 || type === MediaType.schema1 || type === MediaType.schema1Signed) return readSchema1(doc);
   const config = doc.config;
-  if (!isObject(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
+  if (!isRecord(config) || typeof config.digest !== 'string' || !DIGEST.test(config.digest)) {
     throw new Error('the image manifest has no config digest');
   }
   const mediaType = typeof config.mediaType === 'string' ? config.mediaType : undefined;
@@ -76,7 +74,7 @@ export function readManifest(body: Buffer, contentType: string | null): Manifest
 // Schema 1 keeps the image config of each layer as a JSON string; the first is the image's own.
 function readSchema1(doc: Record<string, unknown>): Manifest {
   const history = Array.isArray(doc.history) ? doc.history[0] : undefined;
-  const compat = isObject(history) ? history.v1Compatibility : undefined;
+  const compat = isRecord(history) ? history.v1Compatibility : undefined;
   if (typeof compat !== 'string') return { kind: 'schema1', config: { labels: {} } };
   return { kind: 'schema1', config: readImageConfig(Buffer.from(compat)) };
 }
@@ -94,8 +92,8 @@ export function readImageConfig(body: Buffer): ImageConfig {
   } catch {
     throw new Error('the image config is not JSON');
   }
-  if (!isObject(doc)) throw new Error('the image config is not a JSON object');
-  const labels = strings(isObject(doc.config) ? doc.config.Labels : undefined);
+  if (!isRecord(doc)) throw new Error('the image config is not a JSON object');
+  const labels = strings(isRecord(doc.config) ? doc.config.Labels : undefined);
   return typeof doc.created === 'string' ? { created: doc.created, labels } : { labels };
 }
 

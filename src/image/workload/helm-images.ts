@@ -1,5 +1,5 @@
 // The images a HelmRelease's values name, found the way fluxd found them (flux:pkg/cluster/kubernetes/resource/helmrelease.go).
-import { asRecord } from '../../manifests/manifest.ts';
+import { asRecord } from '../../records.ts';
 import { joinWrittenImage, splitWrittenImage } from './written-image.ts';
 import type { ContainerImage } from './workload.ts';
 

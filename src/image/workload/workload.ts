@@ -1,6 +1,7 @@
 // Which images a manifest's workload runs, read from Git the way fluxd read workloads
 // (flux:pkg/cluster/kubernetes/resource/*.go).
-import { asRecord, type Manifest, metadataStrings, resourceId } from '../../manifests/manifest.ts';
+import { asRecord } from '../../records.ts';
+import { type Manifest, metadataStrings, resourceId } from '../../manifests/manifest.ts';
 import { helmReleaseImages } from './helm-images.ts';
 
 // One image a workload runs, under the name fluxd gave its "container".
