@@ -51,13 +51,16 @@ describe('realSyncCluster on the local control plane', () => {
     }
   });
 
-  it('applies a ConfigMap and a Deployment; liveChecksum reads their annotation, undefined for a missing object', async () => {
+  it('applies a ConfigMap and a Deployment; read finds them with their annotation, undefined for a missing object or kind', async () => {
     await cluster.apply(configMap());
     await cluster.apply(deployment());
-    assert.equal(await cluster.liveChecksum({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: ns }), 'c-settings');
-    assert.equal(await cluster.liveChecksum({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }), 'c-web');
-    assert.equal(await cluster.liveChecksum({ apiVersion: 'v1', kind: 'ConfigMap', name: 'absent', namespace: ns }), undefined);
-    assert.equal(await cluster.liveChecksum({ apiVersion: 'nothing.capstan.test/v1', kind: 'Nothing', name: 'x', namespace: ns }), undefined);
+    const checksumOf = async (ref: { apiVersion: string; kind: string; name: string; namespace?: string }) =>
+      (await cluster.read(ref))?.annotations?.[CHECKSUM_ANNOTATION];
+    assert.equal(await checksumOf({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: ns }), 'c-settings');
+    assert.equal(await checksumOf({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }), 'c-web');
+    assert.equal((await cluster.read({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }))?.id, `${ns}:deployment/web`);
+    assert.equal(await cluster.read({ apiVersion: 'v1', kind: 'ConfigMap', name: 'absent', namespace: ns }), undefined);
+    assert.equal(await cluster.read({ apiVersion: 'nothing.capstan.test/v1', kind: 'Nothing', name: 'x', namespace: ns }), undefined);
   });
 
   it('sends the body as Git wrote it: invalid or unknown fields are refused, the API server naming them', async () => {
@@ -101,7 +104,7 @@ describe('realSyncCluster on the local control plane', () => {
     assert.ok(settings);
     await cluster.delete(settings);
     await eventually('the ConfigMap to be gone', async () =>
-      (await cluster.liveChecksum(settings)) === undefined || undefined);
+      (await cluster.read(settings)) === undefined || undefined);
     await cluster.delete(settings);
     assert.ok(!(await cluster.listLabelled(GC_MARK_LABEL)).some((o) => o.id === settings.id));
   });

@@ -1,6 +1,5 @@
 // What the API server serves, found by discovery: every kind that can be listed and deleted, for listing by label.
 import { mapLimit } from '../map-limit.ts';
-import * as k8s from '@kubernetes/client-node';
 import { asRecord } from '../records.ts';
 
 // One kind the API server serves, with list and delete, at the group version discovery found it in.
@@ -17,27 +16,6 @@ export type GetJson = (path: string, query?: Readonly<Record<string, string>>) =
 
 // Told of a part of the API left out because it failed to answer (a group version, or one kind's list).
 export type OnSkipped = (path: string, err: unknown) => void;
-
-// One slow aggregated API must not hold up a whole listing for the API server's own minute.
-const REQUEST_TIMEOUT_MS = 30_000;
-
-// GET of one API path, its body parsed as it was served (typed clients drop what their models lack, a list's
-// `metadata.continue` among it); a non-2xx answer rejects with client-node's ApiException (body: the Status JSON).
-export async function getJson(kc: k8s.KubeConfig, path: string, query: Readonly<Record<string, string>> = {}): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('the kubeconfig names no current cluster');
-  const ctx = new k8s.ServerConfiguration(server, {}).makeRequestContext(path, k8s.HttpMethod.GET);
-  for (const [name, value] of Object.entries(query)) ctx.setQueryParam(name, value);
-  ctx.setHeaderParam('Accept', 'application/json');
-  ctx.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
-  await kc.applySecurityAuthentication(ctx);
-  const res = await new k8s.IsomorphicFetchHttpLibrary().send(ctx).toPromise();
-  const text = await res.body.text();
-  if (res.httpStatusCode < 200 || res.httpStatusCode > 299) {
-    throw new k8s.ApiException(res.httpStatusCode, `GET ${path}: HTTP ${res.httpStatusCode}`, text, res.headers);
-  }
-  return JSON.parse(text) as unknown;
-}
 
 // Every listable, deletable kind served: core v1 and every version of every group, a kind served in several
 // versions taken once (from the preferred version). Subresources are left out. A group version whose discovery

@@ -11,8 +11,6 @@ export interface SyncCluster {
   apply(body: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
   // Resolves once the CRD is Established (then refreshes discovery so its kind can be applied).
   waitEstablished(crdName: string, timeoutMs: number): Promise<void>;
-  // The checksum annotation of a live object, or undefined when it does not exist.
-  liveChecksum(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<string | undefined>;
   // Every live object, of every listable kind, that carries `label` (any value), with its labels/annotations.
   listLabelled(label: string): Promise<LiveRef[]>;
   // Every kind the API server serves, with its scope (discovery), so a cluster-scoped custom kind gets no

@@ -20,7 +20,6 @@ function recordingCluster(): SyncCluster & { applied: string[] } {
     applied,
     apply: async (body) => void applied.push(String((body.metadata as { name: string }).name)),
     waitEstablished: async () => {},
-    liveChecksum: async () => undefined,
     listLabelled: async (): Promise<LiveRef[]> => [],
     delete: async () => {},
   };

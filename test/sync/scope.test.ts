@@ -48,7 +48,6 @@ function clusterWithIssuers(): SyncCluster & { objects: Map<string, Record<strin
     objects,
     apply: async (body) => void objects.set(key(body), structuredClone(body)),
     waitEstablished: async () => {},
-    liveChecksum: async () => undefined,
     servedKinds: async () => [{ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', namespaced: false }],
     listLabelled: async (label): Promise<LiveRef[]> => [...objects.entries()].flatMap(([id, b]) => {
       const md = b.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };

@@ -26,7 +26,6 @@ class FakeCluster implements SyncCluster {
     this.objects.set(k, structuredClone(body));
   }
   async waitEstablished(name: string) { this.established.push(name); }
-  async liveChecksum() { return undefined; }
   async listLabelled(label: string): Promise<LiveRef[]> {
     return [...this.objects.entries()].flatMap(([k, b]) => {
       const md = b.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
