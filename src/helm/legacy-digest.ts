@@ -1,5 +1,4 @@
 import type { HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
-import { writeStatus, type ReleaseContext } from './release-context.ts';
 
 type Digests = Pick<HelmReleaseStatus, 'lastAppliedDigest' | 'lastAttemptedDigest'>;
 
@@ -13,8 +12,3 @@ export function legacyDigestPatch(recorded: Digests, digest: string, legacy: str
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
-// Rewrites ctx's recorded plain digests that equal `legacy` as ctx.digest, before the release state is decided.
-export async function adoptLegacyDigests(ctx: ReleaseContext, legacy: string): Promise<void> {
-  const patch = legacyDigestPatch(ctx.status, ctx.digest, legacy);
-  if (patch) await writeStatus(ctx, patch);
-}

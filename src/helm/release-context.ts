@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { HelmRelease, HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
+import type { HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { SecurityConfig } from '../security-config.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { ChartSources } from './chart/resolve-chart.ts';
 import type { HelmRevision } from './release-state.ts';
 import type { HelmRunner } from './runner.ts';
 
@@ -15,8 +16,13 @@ export interface ReleaseDeps {
   security: SecurityConfig;
 }
 
-// Everything resolved for one release before an action runs: the chart on disk, the merged values and the
-// digest of them, the Helm names, and the status as last written (actions write through `write`).
+// The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest; `digestKey`
+// keys the desired-inputs digest (helm/digest-key.ts).
+export interface ReconcileDeps extends ReleaseDeps { chartCacheDir: string; chartSources: ChartSources; digestKey: Buffer }
+
+// Everything resolved for one release before an action runs: the chart on disk, the merged values and the digest
+// of them, the Helm names, and Helm's history as this reconcile knows it (read once, then updated from outcomes).
+// Actions read it and write nothing to the status: the reconcile loop does, through one writer.
 export interface ReleaseContext {
   hr: HelmRelease;
   deps: ReleaseDeps;
@@ -28,17 +34,13 @@ export interface ReleaseContext {
   digest: string;
   history: readonly HelmRevision[];
   signal: AbortSignal;
-  status: HelmReleaseStatus;
 }
 
-// Patches /status with `patch` and keeps ctx.status current; the only way actions write status.
-export async function writeStatus(ctx: ReleaseContext, patch: Partial<HelmReleaseStatus>): Promise<void> {
-  ctx.status = { ...ctx.status, ...patch, observedGeneration: ctx.hr.metadata.generation ?? ctx.status.observedGeneration };
-  await ctx.deps.kube.patchHelmReleaseStatus(ctx.hr, ctx.status);
-}
+// The part of the context that deletion needs: no chart or values are resolved for a HelmRelease going away.
+export type ReleaseTarget = Pick<ReleaseContext, 'hr' | 'deps' | 'releaseName' | 'targetNamespace' | 'signal'>;
 
 // Records a Kubernetes Event on the HelmRelease; a failure to record is logged, never fatal.
-export async function recordEvent(ctx: ReleaseContext, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+export async function recordEvent(ctx: ReleaseTarget, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
   try {
     await ctx.deps.kube.event(ctx.hr, type, reason, message);
   } catch (err) {
@@ -47,6 +49,6 @@ export async function recordEvent(ctx: ReleaseContext, type: 'Normal' | 'Warning
 }
 
 // Where the release is in Helm, as ctx sees it, in the words the Helm Operator used in its messages.
-export function describe(ctx: ReleaseContext): string {
+export function describe(ctx: Pick<ReleaseContext, 'releaseName' | 'targetNamespace'>): string {
   return `Helm release '${ctx.releaseName}' in '${ctx.targetNamespace}'`;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { redact } from '../redact.ts';
 import { HelmError } from './helm-error.ts';
+import { parseReleaseOutput, type ReleaseInfo } from './release-output.ts';
 
 // Options every release action takes. `secrets` are redacted from anything helm prints.
 export interface ReleaseTarget { release: string; namespace: string; signal?: AbortSignal; secrets?: readonly string[] }
@@ -26,10 +27,11 @@ export interface RollbackOptions extends ReleaseTarget {
   version: number; timeoutSec: number; wait?: boolean; disableHooks?: boolean; recreate?: boolean; force?: boolean;
 }
 
-// The only port through which Capstan runs helm.
+// The only port through which Capstan runs helm. Install and upgrade report the release they made (revision,
+// manifest), so no `helm get manifest` or history read has to follow them.
 export interface HelmRunner {
-  install(opts: InstallOptions): Promise<void>;
-  upgrade(opts: InstallOptions): Promise<void>;
+  install(opts: InstallOptions): Promise<ReleaseInfo>;
+  upgrade(opts: InstallOptions): Promise<ReleaseInfo>;
   rollback(opts: RollbackOptions): Promise<void>;
   test(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
   uninstall(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
@@ -83,7 +85,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
   const common = (o: InstallOptions, file: string): Argv => ({
     positional: [o.release, o.chart],
     flags: [
-      '--values', file, '--timeout', `${o.timeoutSec}s`,
+      '--values', file, '--timeout', `${o.timeoutSec}s`, '--output', 'json',
       ...(o.version ? [`--version=${o.version}`] : []), // one argument: a value never reads as a flag
       ...(o.wait ? ['--wait'] : []),
       ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
@@ -94,12 +96,12 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     install: (o) => withValues(o.values, async (f) => {
       const argv = common(o, f);
       if (o.replace) argv.flags.push('--replace');
-      await run(['install'], o, argv, o.timeoutSec);
+      return parseReleaseOutput(await run(['install'], o, argv, o.timeoutSec));
     }),
     upgrade: (o) => withValues(o.values, async (f) => {
       const argv = common(o, f);
       argv.flags.push(...(o.force ? ['--force'] : []), o.resetValues === false ? '--reuse-values' : '--reset-values', '--history-max', String(o.maxHistory ?? 10));
-      await run(['upgrade'], o, argv, o.timeoutSec);
+      return parseReleaseOutput(await run(['upgrade'], o, argv, o.timeoutSec));
     }),
     rollback: async (o) => void (await run(['rollback'], o, {
       positional: [o.release, String(o.version)],

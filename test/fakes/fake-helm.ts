@@ -1,29 +1,35 @@
+import type { ReleaseInfo } from '../../src/helm/release-output.ts';
 import type { HelmRunner, InstallOptions } from '../../src/helm/runner.ts';
 import type { FakeKube } from './fake-kube.ts';
 
 // A HelmRunner that records calls and writes revisions into FakeKube's Helm storage, as helm would.
-// `fail` makes the named verbs fail.
+// `fail` makes the named verbs fail; `during` runs while each call is under way (to see what it sees). Install and
+// upgrade report the revision they made and an empty manifest, as `helm --output json` does.
 export class FakeHelm implements HelmRunner {
   calls: Array<{ verb: string; release: string; values?: Record<string, unknown> }> = [];
   fail = new Set<string>();
+  during?: (verb: string) => void;
   private readonly kube: FakeKube;
   constructor(kube: FakeKube) {
     this.kube = kube;
   }
 
-  private revise(ns: string, release: string, status: string): void {
+  private revise(ns: string, release: string, status: string): number {
     const key = `${ns}/${release}`;
     const history = this.kube.storage.get(key) ?? [];
     for (const r of history) if (r.status === 'deployed') r.status = status === 'deployed' ? 'superseded' : r.status;
-    this.kube.storage.set(key, [{ version: (history[0]?.version ?? 0) + 1, status, chart: 'hello' }, ...history]);
+    const version = (history[0]?.version ?? 0) + 1;
+    this.kube.storage.set(key, [{ version, status, chart: 'hello' }, ...history]);
+    return version;
   }
-  private async act(verb: string, o: { release: string; namespace: string; values?: Record<string, unknown> }): Promise<void> {
+  private async act(verb: string, o: { release: string; namespace: string; values?: Record<string, unknown> }): Promise<ReleaseInfo> {
     this.calls.push({ verb, release: o.release, values: o.values });
+    this.during?.(verb);
     if (this.fail.has(verb)) {
       if (verb !== 'test') this.revise(o.namespace, o.release, 'failed');
       throw new Error(`${verb} failed`);
     }
-    if (verb !== 'test') this.revise(o.namespace, o.release, 'deployed');
+    return verb === 'test' ? {} : { version: this.revise(o.namespace, o.release, 'deployed'), status: 'deployed', manifest: '' };
   }
   // as helm: a name whose history is kept (even uninstalled) is taken unless --replace
   install = async (o: InstallOptions) => {
@@ -34,10 +40,11 @@ export class FakeHelm implements HelmRunner {
     return this.act('install', o);
   };
   upgrade = (o: InstallOptions) => this.act('upgrade', o);
-  rollback = (o: { release: string; namespace: string }) => this.act('rollback', o);
-  test = (o: { release: string; namespace: string }) => this.act('test', o);
+  rollback = async (o: { release: string; namespace: string }) => void (await this.act('rollback', o));
+  test = async (o: { release: string; namespace: string }) => void (await this.act('test', o));
   async uninstall(o: { release: string; namespace: string }) {
     this.calls.push({ verb: 'uninstall', release: o.release });
+    this.during?.('uninstall');
     this.kube.storage.delete(`${o.namespace}/${o.release}`);
   }
   async manifest() { this.calls.push({ verb: 'get', release: '' }); return ''; }

@@ -1,32 +1,19 @@
-import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
-import type { HelmRevision } from '../release-state.ts';
-import { describe, recordEvent, type ReleaseContext } from '../release-context.ts';
-import { enterPhase } from './attempt.ts';
+import { rollbackTarget } from '../release-history.ts';
+import type { ReleaseContext } from '../release-context.ts';
+import { asError, type StepOutcome } from './outcome.ts';
 
-// The newest revision a rollback can go back to: deployed or superseded, older than the newest one.
-export function rollbackTarget(history: readonly HelmRevision[]): HelmRevision | undefined {
-  const [latest, ...older] = history;
-  return latest ? older.find((r) => r.status === 'deployed' || r.status === 'superseded') : undefined;
-}
-
-// Rolls the release back to its last good revision with spec.rollback's options; true when it rolled back.
-export async function rollback(ctx: ReleaseContext): Promise<boolean> {
-  const history = await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName);
-  const target = rollbackTarget(history);
-  if (!target) return false;
+// `helm rollback` to the last good revision (release-history.ts) with spec.rollback's options.
+export async function rollback(ctx: ReleaseContext): Promise<StepOutcome> {
+  const target = rollbackTarget(ctx.history);
+  if (!target) return { action: 'rollback', target: 0, error: new Error('no deployed or superseded revision to roll back to') };
   const r = ctx.hr.spec.rollback ?? {};
-  await enterPhase(ctx, Phase.RollingBack, `Rolling back ${describe(ctx)} to revision ${target.version}.`);
   try {
     await ctx.deps.helm.rollback({
       release: ctx.releaseName, namespace: ctx.targetNamespace, version: target.version, signal: ctx.signal, secrets: ctx.secrets,
       timeoutSec: r.timeout ?? 300, wait: r.wait, disableHooks: r.disableHooks, recreate: r.recreate, force: r.force,
     });
+    return { action: 'rollback', target: target.version };
   } catch (err) {
-    await enterPhase(ctx, Phase.RollbackFailed, `Rollback failed for ${describe(ctx)}: ${(err as Error).message}`);
-    await recordEvent(ctx, 'Warning', 'RollbackFailed', `rollback of '${ctx.releaseName}' failed: ${(err as Error).message}`);
-    return false;
+    return { action: 'rollback', target: target.version, error: asError(err) };
   }
-  await enterPhase(ctx, Phase.RolledBack, `Rolled back ${describe(ctx)} to revision ${target.version}.`);
-  await recordEvent(ctx, 'Normal', 'RolledBack', `release '${ctx.releaseName}' rolled back to revision ${target.version}`);
-  return true;
 }

@@ -1,7 +1,13 @@
-import { describe, recordEvent, type ReleaseContext } from '../release-context.ts';
+import type { ReleaseTarget } from '../release-context.ts';
+import { asError, type StepOutcome } from './outcome.ts';
 
-// Uninstalls the release (spec.timeout), e.g. after a failed test of a fresh install or on deletion.
-export async function uninstall(ctx: Pick<ReleaseContext, 'hr' | 'deps' | 'releaseName' | 'targetNamespace' | 'signal'>): Promise<void> {
-  await ctx.deps.helm.uninstall({ release: ctx.releaseName, namespace: ctx.targetNamespace, timeoutSec: ctx.hr.spec.timeout ?? 300, signal: ctx.signal });
-  await recordEvent(ctx as ReleaseContext, 'Normal', 'Uninstalled', `${describe(ctx as ReleaseContext)} uninstalled`);
+// `helm uninstall --wait` with spec.timeout: after failed tests of a fresh install, a lock with nothing to roll
+// back to, or the HelmRelease's deletion.
+export async function uninstall(ctx: ReleaseTarget): Promise<StepOutcome> {
+  try {
+    await ctx.deps.helm.uninstall({ release: ctx.releaseName, namespace: ctx.targetNamespace, timeoutSec: ctx.hr.spec.timeout ?? 300, signal: ctx.signal });
+    return { action: 'uninstall' };
+  } catch (err) {
+    return { action: 'uninstall', error: asError(err) };
+  }
 }

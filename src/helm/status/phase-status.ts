@@ -26,13 +26,17 @@ function conditionsFor(phase: Phase, message: string, ignoreTestFailures: boolea
 // Phases after which more of the same action follows (Deployed/Tested lead to Succeeded): Ready is Unknown.
 const IN_PROGRESS: readonly Phase[] = [Phase.Installing, Phase.Upgrading, Phase.Deployed, Phase.Testing, Phase.Tested, Phase.RollingBack];
 
-// Ready, derived in this one place: Unknown while an action runs, False when stalled or not released, True
-// when the release is Released.
-export function summarize(conditions: readonly Condition[], phase: Phase | undefined, now: Date): Condition[] {
+// What a release is waiting for, this reconcile (a dependency, a repository that did not answer).
+export interface Waiting { reason: string; message: string }
+
+// Ready, derived in this one place from the other conditions and the phase: False naming what it waits for while
+// it waits, Unknown while an action runs, False when stalled or not released, True when Released.
+export function summarize(conditions: readonly Condition[], phase: Phase | undefined, now: Date, waiting?: Waiting): Condition[] {
   const stalled = findCondition(conditions, C.Stalled);
   const released = findCondition(conditions, C.Released);
   let ready: Set;
-  if (phase && IN_PROGRESS.includes(phase)) ready = { type: C.Ready, status: 'Unknown', reason: 'Progressing', message: phase };
+  if (waiting) ready = { type: C.Ready, status: 'False', reason: waiting.reason, message: waiting.message };
+  else if (phase && IN_PROGRESS.includes(phase)) ready = { type: C.Ready, status: 'Unknown', reason: 'Progressing', message: phase };
   else if (stalled?.status === 'True') ready = { type: C.Ready, status: 'False', reason: stalled.reason ?? 'Stalled', message: stalled.message ?? '' };
   else if (released?.status === 'True') ready = { type: C.Ready, status: 'True', reason: released.reason ?? Phase.Succeeded, message: released.message ?? '' };
   else ready = { type: C.Ready, status: 'False', reason: released?.reason ?? 'NotReleased', message: released?.message ?? 'release not yet done' };
@@ -61,8 +65,7 @@ export function statusForStall(status: HelmReleaseStatus, reason: string, messag
 }
 
 // The status of a release waiting for something that passes by itself (a dependency, a repository that did
-// not answer): Ready False naming what it waits for; the job is retried after the wait.
+// not answer): summarized with what it waits for, so Ready is False naming it; the job is retried after the wait.
 export function statusForWait(status: HelmReleaseStatus, reason: string, message: string, now: Date): HelmReleaseStatus {
-  const conditions = setCondition(status.conditions ?? [], { type: C.Ready, status: 'False', reason, message }, now);
-  return { ...status, conditions };
+  return { ...status, conditions: summarize(status.conditions ?? [], status.phase, now, { reason, message }) };
 }

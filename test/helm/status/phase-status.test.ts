@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Phase, type HelmReleaseStatus } from '../../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
-import { statusForPhase, statusForStall } from '../../../src/helm/status/phase-status.ts';
+import { statusForPhase, statusForStall, statusForWait } from '../../../src/helm/status/phase-status.ts';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const T1 = new Date('2026-01-01T00:01:00Z');
@@ -60,5 +60,18 @@ describe('statusForPhase', () => {
     assert.equal(cond(stalled, 'Ready')?.message, 'upgrade failed 5 time(s)');
     const working = walk([Phase.Upgrading], stalled);
     assert.equal(cond(working, 'Stalled'), undefined);
+  });
+});
+
+describe('statusForWait', () => {
+  it('Ready False naming what the release waits for, through summarize; Released and the phase kept', () => {
+    const released = walk([Phase.Succeeded]);
+    const waiting = statusForWait(released, 'DependencyNotReady', "dependency 'apps/base' is not Ready", T1);
+    assert.equal(cond(waiting, 'Ready')?.status, 'False');
+    assert.equal(cond(waiting, 'Ready')?.reason, 'DependencyNotReady');
+    assert.equal(cond(waiting, 'Released')?.status, 'True');
+    assert.equal(waiting.phase, Phase.Succeeded);
+    // the wait is of this reconcile only: the next phase entered derives Ready from the conditions again
+    assert.equal(cond(walk([Phase.Succeeded], waiting), 'Ready')?.status, 'True');
   });
 });
