@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import { applyCrd } from './support/crd.ts';
 import { helmHistory, helmReleases } from './support/helm-releases.ts';
 
 // A helm that logs when each invocation starts and ends (verb, release, time, worker pid), then runs the real one.
-function loggingHelm(dir: string): { binary: string; intervals: () => Map<string, Array<[number, number, string]>> } {
+function loggingHelm(dir: string): { binary: string; starts: (release: string) => number; intervals: () => Map<string, Array<[number, number, string]>> } {
   const real = locateHelm(process.env.CAPSTAN_HELM_BINARY, process.env);
   if (!real) throw new Error('no helm');
   const log = join(dir, 'helm.log');
@@ -27,6 +27,8 @@ exit $rc
   chmodSync(binary, 0o755);
   return {
     binary,
+    // How many helm invocations on `release` have started so far.
+    starts: (release) => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith(`start `) && l.split(' ')[2] === release).length : 0),
     intervals() {
       const open = new Map<string, number>();
       const out = new Map<string, Array<[number, number, string]>>();
@@ -77,9 +79,12 @@ describe('release workers across processes', () => {
     }
     const names = ['p1', 'p2', 'p3'];
     for (const name of names) await hrs.create(name, { chart: chart(), releaseName: name, values: { message: 'v0' } });
+    // each round lands while the workers are busy with the one before: the next starts once helm runs on every release
     for (let round = 1; round <= 4; round++) {
+      const before = new Map(names.map((name) => [name, helm.starts(name)]));
       for (const name of names) await hrs.patchSpec(name, { values: { message: `v${round}` } });
-      await new Promise((r) => setTimeout(r, 400));
+      await eventually(`helm to run on every release after round ${round}`, async () =>
+        names.every((name) => helm.starts(name) > (before.get(name) ?? 0)) || undefined, 120_000);
     }
     for (const name of names) {
       await eventually(`${name} at v4`, async () => ((await message(name)) === 'v4' ? true : undefined), 120_000);

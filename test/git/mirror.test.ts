@@ -141,7 +141,8 @@ describe('the Git mirror', () => {
   });
 
   it('stops git and its transport helper on a timeout or an abort, even when the server never answers', async () => {
-    const server = await startRepoServer(() => {});
+    let onRequest = (): void => {}; // never answers
+    const server = await startRepoServer(() => onRequest());
     try {
       const started = Date.now();
       const error = await fetchMirror(`${server.origin}/slow.git`, { cacheDir: cacheDir(), timeoutMs: 300 }).catch((e: unknown) => e);
@@ -149,7 +150,7 @@ describe('the Git mirror', () => {
       assert.match(error.message, /^git clone --mirror --quiet -- http:\/\/127\.0\.0\.1:\d+\/slow\.git: timed out/);
       const controller = new AbortController();
       const reason = new Error('job cancelled');
-      setTimeout(() => controller.abort(reason), 200);
+      onRequest = () => controller.abort(reason); // once git's request is in flight
       await assert.rejects(lsRemote(`${server.origin}/slow.git`, 'main', { signal: controller.signal }), (e) => e === reason);
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     } finally {

@@ -70,10 +70,9 @@ describe('fetchRepositoryIndex', () => {
   });
 
   it("throws the caller's abort reason as is", async () => {
-    const server = await serve(() => {});
     const controller = new AbortController();
     const reason = new Error('job cancelled');
-    setTimeout(() => controller.abort(reason), 50);
+    const server = await serve(() => controller.abort(reason)); // aborted once the request is in flight, never answered
     await assert.rejects(fetchRepositoryIndex(server.origin, { network: ANY_ADDRESS, cache: new Map(), signal: controller.signal }), reason);
   });
 });
