@@ -1,10 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
+import type { CapstanProcess } from './support/capstan.ts';
 import type { ChartRepo } from './support/chart-repo.ts';
 import { type ReleaseEnv, startReleaseEnv } from './support/release-env.ts';
 import { eventually, kubeConfig, uniqueName } from './support/cluster.ts';
 import { helmHistory, type helmReleases } from './support/helm-releases.ts';
+
+// Counts, from now on, the reconciles of HelmRelease `name` that capstan logs as ending in `outcome`.
+function countReconciles(capstan: CapstanProcess, name: string, outcome: string): () => number {
+  let count = 0;
+  let partial = '';
+  capstan.proc.all?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('"msg":"reconciled"') && line.includes(`"name":"${name}"`) && line.includes(`"outcome":"${outcome}"`)) count++;
+    }
+  });
+  return () => count;
+}
 
 describe('failing releases: rollback, retry budget, tests, bad input', () => {
   const kc = kubeConfig();
@@ -12,13 +27,14 @@ describe('failing releases: rollback, retry budget, tests, bad input', () => {
   let env: ReleaseEnv | undefined;
   let ns = '';
   let repo: ChartRepo;
+  let capstan: CapstanProcess;
   let hrs: ReturnType<typeof helmReleases>;
   const chart = () => ({ repository: repo.url, name: 'hello', version: '0.1.0' });
   const condition = async (name: string, type: string) => (await hrs.get(name)).status?.conditions?.find((c) => c.type === type);
 
   before(async () => {
     env = await startReleaseEnv({ prefix: 'hrfail', queue: uniqueName('failures'), args: ['--concurrency', '6'] });
-    ({ ns, repo, hrs } = env);
+    ({ ns, repo, hrs, capstan } = env);
   });
   after(async () => env?.stop());
 
@@ -52,8 +68,10 @@ describe('failing releases: rollback, retry budget, tests, bad input', () => {
     assert.equal(stalled?.reason, 'RetriesExceeded');
     assert.match(stalled?.message ?? '', /failed 2 time\(s\).*(context deadline exceeded|timed out)/s);
     assert.equal(hr.status?.failures, 2);
-    // no third attempt, even across resyncs
-    await new Promise((r) => setTimeout(r, 8_000));
+    // no third attempt, even across resyncs: three more reconciles of the stalled release (resync every 3 s; the one that
+    // stalled it may be the first counted) run no helm
+    const stalledRuns = countReconciles(capstan, 'budget', 'stalled');
+    await eventually('three more reconciles of the stalled release', async () => (stalledRuns() >= 3 ? true : undefined), 30_000);
     const history = await helmHistory(kc, ns, 'budget');
     assert.equal(history.filter((h) => h.status === 'failed').length, 2);
   });
