@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../src/config-error.ts';
-import { loadConfig, parseListen } from '../src/config.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { parseListen } from '../src/config/values.ts';
 import { pinnedHelmPath } from '../src/helm/binary.ts';
 
 const HELM = { CAPSTAN_HELM_BINARY: '/opt/helm' };

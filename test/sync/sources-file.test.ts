@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/config-error.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { readSourcesFile } from '../../src/sync/sources-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capstan-sources-'));
