@@ -71,8 +71,11 @@ describe('the pinned helm against the local control plane', () => {
     const plain = await helm(['install', 'kept', HELLO_CHART, '--namespace', ns]);
     assert.notEqual(plain.exitCode, 0, 'helm installed over a kept history without --replace');
     const runner = execHelmRunner({ binary: process.env.CAPSTAN_HELM_BINARY ?? 'helm', kubeconfig: process.env.KUBECONFIG });
-    await runner.install({ release: 'kept', namespace: ns, chart: HELLO_CHART, values: {}, timeoutSec: 60, wait: true, replace: true });
+    const made = await runner.install({ release: 'kept', namespace: ns, chart: HELLO_CHART, values: {}, timeoutSec: 60, wait: true, replace: true });
     const revisions = await history('kept');
     assert.equal(revisions.at(-1)?.status, 'deployed');
+    // the runner reports what helm made (--output json), so no history read or `helm get manifest` has to follow
+    assert.deepEqual([made.version, made.status], [revisions.at(-1)?.revision, 'deployed']);
+    assert.match(made.manifest ?? '', /kind: Deployment/);
   });
 });
