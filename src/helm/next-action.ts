@@ -61,7 +61,7 @@ export function actionForState(state: ReleaseState): Action {
 // Decides what runs next. Pure: all it needs is handed in, so every path is a row of a table test.
 export function nextAction(input: DecisionInput): Decision {
   const p = input.previous;
-  if (!p) return fromState(input, Verdict.Unchanged);
+  if (!p) return fromState(input);
   const { spec, history } = input;
   switch (p.action) {
     case Action.Unlock:
@@ -82,18 +82,18 @@ export function nextAction(input: DecisionInput): Decision {
       return rollbackTarget(history) ? { action: Action.Rollback, reason: 'the tests of the upgrade failed: roll back' } : concluded(input, true);
     case Action.Rollback:
       if (p.began !== Action.Unlock) return concluded(input, true);
-      return p.ok ? fromState(input, Verdict.Unchanged) : { action: Action.Uninstall, reason: 'the rollback of an unlocked release failed: uninstall to start clean' };
+      return p.ok ? fromState(input) : { action: Action.Uninstall, reason: 'the rollback of an unlocked release failed: uninstall to start clean' };
     case Action.Uninstall:
       if (!p.ok) return { action: Action.None, reason: 'the uninstall failed; tried again later', verdict: Verdict.Failed };
-      return p.began === Action.Unlock ? fromState(input, Verdict.Unchanged) : concluded(input, true);
+      return p.began === Action.Unlock ? fromState(input) : concluded(input, true);
   }
 }
 
 // The decision from the release's state alone: at the start of a reconcile, and once a lock is recovered.
-function fromState(input: DecisionInput, verdict: Verdict): Decision {
+function fromState(input: DecisionInput): Decision {
   const state = determineReleaseState(input);
   const action = actionForState(state);
-  return action === Action.None ? { action, reason: state.reason, verdict } : { action, reason: state.reason };
+  return action === Action.None ? { action, reason: state.reason, verdict: Verdict.Unchanged } : { action, reason: state.reason };
 }
 
 // An attempt (install or upgrade, its tests and their remediation) is over: done when it succeeded; when it failed,
