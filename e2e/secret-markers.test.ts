@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -68,7 +68,10 @@ describe('no secret leaks: markers in every credential and value, through every 
     const fixture = leakRepos({ ns, m, registryHost: reg.host, chartRepo: charts.url, chartGit: `${chartHttp.url}/charts.git` });
     for (const [name, files] of Object.entries(fixture.repos)) {
       const work = await server.clone(await server.createRepo(name), `work-${name}`);
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(work, file), text);
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(work, file)), { recursive: true });
+        writeFileSync(join(work, file), text);
+      }
       if (name === 'charts') copyInto(HELLO_CHART, join(work, 'charts', 'hello'));
       await git(work, 'add', '-A');
       await git(work, 'commit', '-m', `${name}: first`);
@@ -80,6 +83,7 @@ describe('no secret leaks: markers in every credential and value, through every 
     writeFileSync(join(dir, 'sources.yaml'), `sources:
 - {name: overssh, gitUrl: "ssh://root@127.0.0.1:${ssh.port}${join(repos, 'ssh-src.git')}", gitBranch: main, defaultNamespace: ${ns}, sshKeyFile: ${ssh.keyFile}, knownHostsFile: ${ssh.knownHostsFile}}
 - {name: overhttps, gitUrl: "${sourceHttp.url}/https-src.git", gitBranch: main, defaultNamespace: ${ns}, usernameFile: ${file('user', m.gitToken.user ?? '')}, passwordFile: ${file('token', m.gitToken.value)}}
+- {name: wrongtoken, gitUrl: "${sourceHttp.url}/charts.git", gitBranch: main, defaultNamespace: ${ns}, usernameFile: ${join(dir, 'user')}, passwordFile: ${file('wrong-token', m.wrongGitToken.value)}}
 `);
     const helm = locateHelm(process.env.CAPSTAN_HELM_BINARY, process.env);
     assert.ok(helm, 'no helm: run helm-bin/build.sh');
@@ -101,6 +105,9 @@ describe('no secret leaks: markers in every credential and value, through every 
       await eventually('the ConfigMap synced over HTTPS', () => cm('via-https'), 60_000);
       await hrs.waitFor('web', 'Ready', 'True', 120_000);
       await hrs.waitFor('gitchart', 'Ready', 'True', 120_000);
+      await hrs.waitFor('failing', 'Released', 'False', 120_000);
+      await hrs.waitFor('wrongpass', 'ChartFetched', 'False', 120_000);
+      await eventually('the sync with a wrong token to fail', async () => ((await capstan?.metric('capstan_sync_cycle_failures_total')) ?? 0) >= 1 || undefined, 60_000);
       const httpsBare = join(repos, 'https-src.git');
       await eventually('the image update pushed over HTTPS', async () =>
         (await git(httpsBare, 'log', '-1', '--format=%s', 'main')).stdout === `Auto-release ${reg.host}/team/app:1.1.0` || undefined, 90_000);
@@ -153,6 +160,10 @@ describe('no secret leaks: markers in every credential and value, through every 
       ['Redis hash capstan-e2e-canary', 'command line'], 'the canaries were found');
     const web = await apps.readNamespacedDeployment({ name: 'web-hello', namespace: ns });
     assert.equal(web.spec?.template.metadata?.annotations?.['hello/message'], m.valuesSecret.value, 'the values Secret reached the release');
+    const failing = surfaces.find((s) => s.where === 'HelmRelease failing status')?.text ?? '';
+    assert.match(failing, /labels: Invalid value/, 'the API server\'s refusal of the failing value reached the status');
+    const conditions = (JSON.parse(failing) as { status: { conditions: Array<{ message?: string }> } }).status.conditions;
+    t.diagnostic(`failing: ${conditions.find((c) => c.message?.includes('Invalid value'))?.message}`);
     const secret = await core.readNamespacedSecret({ name: 'chart-repo-auth', namespace: ns });
     assert.equal(findLeaks('Secret', JSON.stringify(secret.data), [m.chartRepoPassword]).length, 1, 'the base64 form is recognised');
     assert.match(childCommands.join('\n'), / (install|upgrade) /, 'helm ran through the wrapper');
