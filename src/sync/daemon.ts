@@ -28,7 +28,11 @@ export interface DaemonOptions {
   marker?: SyncMarker;
 }
 
-export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): SyncRecord | undefined }
+// Cycles failing in a row (Git unreachable, the cluster not listable): since when, the latest error, how many.
+export interface SyncFailing { since: string; at: string; failures: number; error: string }
+
+// `failing` is set while cycles fail and cleared by the next cycle that reads Git and syncs.
+export interface SyncDaemon { stop(): Promise<void>; syncNow(): void; last(): SyncRecord | undefined; failing(): SyncFailing | undefined }
 
 // `capstan daemon` for one repository: every sync interval (or on syncNow) fetch the branch, check its head out,
 // and sync it. When Git cannot be read nothing is applied or deleted, and the cycle is retried with backoff.
@@ -38,6 +42,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const url = sync.gitUrl ?? '';
   const sourceId = fluxSyncSetName({ safeUrl: sourceIdUrl(url), branch: sync.gitBranch, paths: sync.gitPaths });
   let lastRecord: SyncRecord | undefined;
+  let failing: SyncFailing | undefined;
   let lastSyncAt = 0;
   let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
   const every = Math.min(sync.gitPollIntervalMs, sync.syncIntervalMs);
@@ -58,6 +63,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       return 2_000;
     }
     const record = await syncOnce();
+    failing = undefined;
     if (record === lastRecord) return every;
     lastRecord = record;
     if (record.complete) lastSynced = record.revision;
@@ -104,7 +110,10 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   const loop = startLoop(cycle, (err, failures) => {
     const delay = Math.min(every, (opts.retryBaseMs ?? 10_000) * 2 ** (failures - 1));
     opts.onFailure?.(err);
-    opts.log.warn({ err: redact(err.message, sync.auth ? [sync.auth] : []), retryInMs: delay }, 'sync failed; nothing applied or deleted');
+    const error = redact(err.message, sync.auth ? [sync.auth] : []);
+    const at = new Date().toISOString();
+    failing = { since: failing?.since ?? at, at, failures, error };
+    opts.log.warn({ err: error, retryInMs: delay }, 'sync failed; nothing applied or deleted');
     return delay;
   });
   return {
@@ -113,6 +122,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       loop.runNow();
     },
     last: () => lastRecord,
+    failing: () => failing,
     async stop() {
       await loop.stop();
       await rm(trees, { recursive: true, force: true });
