@@ -25,7 +25,8 @@ import { type SshServer, startSshServer } from './support/ssh-server.ts';
 // Unique markers in every credential and value Capstan handles — a Git deploy key, an HTTPS Git token, a chart's
 // Git token, a registry password, a chart repository password, values from a Secret and a ConfigMap, plain values,
 // and the API, dashboard and webhook tokens — while one `capstan run --log-level debug` syncs two repositories
-// (SSH and HTTPS), pushes an image update and installs two releases. Afterwards no marker, nor its base64, shows in
+// (SSH and HTTPS), pushes an image update and installs two releases, and fails with a wrong Git token, a wrong
+// repository password and a Secret value the API server refuses. Afterwards no marker, nor its base64, shows in
 // any log line, Event, HelmRelease status, Lease, Capstan-made ConfigMap, Redis key or value, HTTP answer, Git
 // commit or tag message Capstan wrote, or command line of any process of the machine.
 describe('no secret leaks: markers in every credential and value, through every flow', () => {
