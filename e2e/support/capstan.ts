@@ -44,7 +44,7 @@ export async function startCapstan(opts: {
   await eventually(`capstan ${opts.role} to be ready`, async () => {
     if (exited !== undefined) throw new Error(`capstan exited ${exited}: ${out}`);
     return (await fetch(`${url}/readyz`)).ok || undefined;
-  }, 30_000);
+  }, 90_000); // a loaded 2-core CI machine can take long to load and start every role
   return {
     url, proc, output: () => out,
     async metric(name, labels = {}) {
