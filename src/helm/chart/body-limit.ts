@@ -34,23 +34,31 @@ export function limitBytes(limit: number, tooLarge: TooLarge): (source: AsyncIte
 }
 
 // The whole body of `res` when it holds at most `limit` bytes; else the body is cancelled and tooLarge thrown.
+// Chunks are copied into one growing buffer as they come: an answer dribbled in tiny writes would otherwise be
+// held as hundreds of thousands of small arrays, about 20 times its size.
 export async function readLimited(res: Response, limit: number, tooLarge: TooLarge): Promise<Buffer> {
   await checkDeclaredLength(res, limit, tooLarge);
   if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  let buffer = Buffer.allocUnsafe(Number.isFinite(declared) && declared > 0 ? declared : 64 * 1024);
   let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      if (total + value.byteLength > limit) throw tooLarge(limit);
+      if (total + value.byteLength > buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(buffer.length * 2, total + value.byteLength)));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      buffer.set(value, total);
       total += value.byteLength;
-      if (total > limit) throw tooLarge(limit);
-      chunks.push(value);
     }
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;
   }
-  return Buffer.concat(chunks, total);
+  return buffer.subarray(0, total);
 }
