@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import type { HelmRelease } from '../src/api/helmrelease.ts';
+import type { HelmRelease } from '../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { SyncRecord } from '../src/sync/sync-source.ts';
 import { HOSTILE_VALUES, hostileChartRepos, hostileRegistry, hostileReleases, hostileRepoFiles } from './support/bad-input-fixture.ts';
 import { type CapstanProcess, startCapstan } from './support/capstan.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import type { HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { type CapstanProcess, startCapstan } from '../support/capstan.ts';
 import { startChartRepo } from '../support/chart-repo.ts';
 import { eventually, freshNamespace, kubeConfig, uniqueName } from '../support/cluster.ts';

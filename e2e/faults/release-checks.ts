@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, PLURAL, VERSION, type HelmRelease } from '../../src/api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, type HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { helmHistory, helmReleases } from '../support/helm-releases.ts';
 
 // The end a release must reach after a fault: Ready, or correctly Failed (Stalled, rolled back to the last good

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HelmReleaseSpec } from '../../src/api/helmrelease.ts';
+import type { HelmReleaseSpec } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { chartIndex, gzipBombChart, sha256 } from './chart-archives.ts';
 import type { Answer } from './hostile-server.ts';
 

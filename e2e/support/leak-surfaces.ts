@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, PLURAL, VERSION, type HelmRelease } from '../../src/api/helmrelease.ts';
+import { GROUP, PLURAL, VERSION, type HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { dumpRedis } from './redis-dump.ts';
 
 // One place a secret could leak to, as text: `where` names it in a failure message.
