@@ -4,51 +4,48 @@
 // lockDuration after the last renewal) and a stalled check moves it back to `wait` (at most stalledInterval
 // later); the next worker then needs the release's lease, which expires at most leaseTtl after the dead
 // worker's last renewal. BullMQ's defaults (30 s lock, 30 s stalled check) and a 30 s lease made that 70-100 s
-// with the helm run. Now: lock 12 s, stalled check 6 s, lease 18 s, so the job is offered again within 18 s
-// with the lease expired, and the release is back within 30 s (e2e/faults-kill.test.ts: 11-24 s).
+// with the helm run. Now: lock 10 s, stalled check 10 s, lease 10 s, so a job is offered again within 20 s
+// (lock + check; the lease has expired by then) and the release is back on track well within 30 s.
 //
-// The cost, measured on a Redis of its own with `INFO commandstats` and `INFO stats` (e2e/faults/redis-traffic.ts:
-// `capstan run`, one worker; commands counting the calls inside scripts, and bytes in + out), before → after:
-//   idle minute                          136 → 139 commands    13.2 → 12.8 KB
-//   a wave of 20 releases (all Ready)   ~1130 → 1362          ~128 → 141 KB   (+20%: the wave lasted longer)
-//   a minute while 4 helm runs wait       218 → 416            15.1 → 26.9 KB  (1.9×: locks renewed 3.3× as often)
-// BullMQ renews the locks it holds every quarter of the lock duration (one call per worker), and the lease is
-// renewed every half of its ttl, only while a job runs. The stalled check runs five times as often; an idle
-// worker's blocking poll lasts twice as long (drainDelay 10 s instead of 5 s; a new job still wakes it at once),
-// which pays for it. The trade: a worker whose event loop stalls for more than 6 s (BullMQ's defaults: 15 s) can
-// lose its job's lock, and the job is offered to another worker; that one waits while the lease is held, which
-// lapses after 9 to 18 s without renewal. Set the lock and the stalled check higher (the lease follows) where
-// processes pause that long.
+// The cost, measured with `INFO commandstats` on a Redis of its own (node e2e/faults/redis-traffic.ts:
+// operator + one worker, commands and network bytes per minute idle, and for a wave of 20 releases):
+//   idle minute          before: TRAFFIC_IDLE_BEFORE   after: TRAFFIC_IDLE_AFTER
+//   wave of 20 releases  before: TRAFFIC_WAVE_BEFORE   after: TRAFFIC_WAVE_AFTER
+// The lock is renewed every lockDuration/2 and the lease every leaseTtl/3, but only while a job runs, one
+// batched call per worker for the locks; the stalled check runs three times as often, and it is paid back by a
+// longer idle poll (drainDelay 10 s instead of 5 s: a new job still wakes the worker at once).
+// The trade: a worker whose event loop is blocked longer than the lock duration (10 s) loses its job to another
+// worker, which finds the lease expired too; the stalled worker then finds its lease taken and aborts its helm
+// run. BullMQ's 30 s tolerated longer pauses. Raise the three together for machines that pause that long.
 
 // The worker's timings; every one can be set per worker (ReleaseWorkerOptions), these are the defaults.
 export interface WorkerTimings {
-  lockDurationMs: number; // BullMQ job lock; renewed every quarter of it while the job runs
+  lockDurationMs: number; // BullMQ job lock; renewed every half of it while the job runs
   stalledIntervalMs: number; // how often a worker looks for jobs whose lock expired
   drainDelaySec: number; // how long an idle worker's blocking poll lasts (a new job ends it at once)
-  leaseTtlMs: number; // the per-release lease; renewed every half of it while the release is acted on
+  leaseTtlMs: number; // the per-release lease; renewed every third of it while the release is acted on
   shutdownGraceMs: number; // on SIGTERM, how long helm runs may finish before they are cut short and handed back
 }
 
 // Defaults: see the measurements above. The shutdown grace leaves room within Kubernetes' default 30 s
 // termination grace for helm to record the interruption and for the job to go back to the queue.
 export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
-  lockDurationMs: 12_000,
-  stalledIntervalMs: 6_000,
+  lockDurationMs: 10_000,
+  stalledIntervalMs: 10_000,
   drainDelaySec: 10,
-  leaseTtlMs: 18_000,
+  leaseTtlMs: 10_000,
   shutdownGraceMs: 20_000,
 });
 
-// The timings with defaults filled in; unless set, the lease lasts the lock duration plus the stalled check, so
-// it has expired by the time a dead worker's job can be offered again.
+// The timings with defaults filled in; the lease follows the lock unless set, so it has expired by the time a
+// dead worker's job is offered again.
 export function workerTimings(given: Partial<WorkerTimings> = {}): WorkerTimings {
   const lockDurationMs = given.lockDurationMs ?? DEFAULT_WORKER_TIMINGS.lockDurationMs;
-  const stalledIntervalMs = given.stalledIntervalMs ?? DEFAULT_WORKER_TIMINGS.stalledIntervalMs;
   return {
     lockDurationMs,
-    stalledIntervalMs,
+    stalledIntervalMs: given.stalledIntervalMs ?? DEFAULT_WORKER_TIMINGS.stalledIntervalMs,
     drainDelaySec: given.drainDelaySec ?? DEFAULT_WORKER_TIMINGS.drainDelaySec,
-    leaseTtlMs: given.leaseTtlMs ?? lockDurationMs + stalledIntervalMs,
+    leaseTtlMs: given.leaseTtlMs ?? lockDurationMs,
     shutdownGraceMs: given.shutdownGraceMs ?? DEFAULT_WORKER_TIMINGS.shutdownGraceMs,
   };
 }

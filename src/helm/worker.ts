@@ -98,7 +98,7 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     connection: opts.connection,
     concurrency: opts.concurrency ?? 4,
     maxStalledCount: 10, // a job whose worker died is picked up again, not failed
-    lockDuration: t.lockDurationMs, // renewed every quarter of it: BullMQ's lockRenewTime is half, checked twice
+    lockDuration: t.lockDurationMs,
     stalledInterval: t.stalledIntervalMs,
     drainDelay: t.drainDelaySec,
     settings: { backoffStrategy: (attempts, _type, err) => backoffDelay(attempts, err, base, max) },

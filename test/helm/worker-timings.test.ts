@@ -7,8 +7,8 @@ describe('worker timings', () => {
     assert.ok(worstCaseRepickMs(workerTimings()) <= 20_000, String(worstCaseRepickMs(workerTimings())));
     assert.equal(worstCaseRepickMs({ ...DEFAULT_WORKER_TIMINGS, lockDurationMs: 30_000, stalledIntervalMs: 30_000, leaseTtlMs: 30_000 }), 60_000);
   });
-  it('let the lease last the lock plus the stalled check unless it is set', () => {
-    assert.equal(workerTimings({ lockDurationMs: 15_000, stalledIntervalMs: 5_000 }).leaseTtlMs, 20_000);
+  it('let the lease follow the lock unless it is set', () => {
+    assert.equal(workerTimings({ lockDurationMs: 15_000 }).leaseTtlMs, 15_000);
     assert.equal(workerTimings({ lockDurationMs: 15_000, leaseTtlMs: 9_000 }).leaseTtlMs, 9_000);
   });
   it('count a lease that outlives the lock and the stalled check', () => {

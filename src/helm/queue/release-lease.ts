@@ -5,14 +5,14 @@ import type { Redis } from 'ioredis';
 // Renewal re-creates a lease that vanished (Redis restarted or flushed) instead of giving up on a helm run that is
 // going well; it reports the lease lost only when another holder's token is there.
 const RENEW = `local v = redis.call('get', KEYS[1])
-if v == ARGV[1] .. ' ' .. ARGV[3] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-if v == false then redis.call('set', KEYS[1], ARGV[1] .. ' ' .. ARGV[3], 'PX', ARGV[2]) return 1 end
+if v == false or string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then
+  redis.call('set', KEYS[1], ARGV[1] .. ' ' .. ARGV[3], 'PX', ARGV[2]) return 1 end
 return 0`;
 const RELEASE = `local v = redis.call('get', KEYS[1])
 if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then return redis.call('del', KEYS[1]) end
 return 0`;
 
-// Lease timings; defaults: ttl 18 s (the worker's lock duration plus its stalled check), renewed every ttl/2.
+// Lease timings; defaults: ttl 10 s (the worker's lock duration), renewed every ttl/3.
 export interface LeaseOptions {
   ttlMs?: number;
   renewEveryMs?: number;
@@ -27,10 +27,10 @@ export interface LeaseHeld { holder: string; expiresInMs: number }
 
 // Takes a per-release lease in Redis (SET NX PX + a random token, renewed while held): across all worker
 // processes one release is acted on by one holder. A holder that dies stops renewing, so its lease is free
-// within one ttl; with the ttl of BullMQ's lock duration plus its stalled check, it is free by the time BullMQ
-// hands the dead worker's job to another worker. Resolves `{ held }` when someone else holds it.
+// within one ttl; with the ttl equal to BullMQ's lock duration it is free by the time BullMQ hands the dead
+// worker's job to another worker. Resolves `{ held }` when someone else holds it.
 export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions = {}): Promise<{ lease: Lease } | { held: LeaseHeld }> {
-  const ttlMs = opts.ttlMs ?? 18_000;
+  const ttlMs = opts.ttlMs ?? 10_000;
   const holder = (opts.holder ?? '').replace(/\s+/g, '_') || '-';
   const name = `capstan:lease:${key}`;
   const token = randomUUID();
@@ -41,7 +41,7 @@ export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions
       (ok) => { if (ok !== 1) lost.abort(new Error(`lease ${key} lost to another holder`)); },
       () => { /* a failed renewal is retried at the next tick; the TTL covers the gap */ },
     );
-  }, opts.renewEveryMs ?? Math.max(500, Math.floor(ttlMs / 2)));
+  }, opts.renewEveryMs ?? Math.max(500, Math.floor(ttlMs / 3)));
   timer.unref();
   return {
     lease: {
