@@ -7,10 +7,8 @@
 // with the helm run. Now: lock 10 s, stalled check 10 s, lease 10 s, so a job is offered again within 20 s
 // (lock + check; the lease has expired by then) and the release is back on track well within 30 s.
 //
-// The cost, measured with `INFO commandstats` on a Redis of its own (node e2e/faults/redis-traffic.ts:
-// operator + one worker, commands and network bytes per minute idle, and for a wave of 20 releases):
-//   idle minute          before: TRAFFIC_IDLE_BEFORE   after: TRAFFIC_IDLE_AFTER
-//   wave of 20 releases  before: TRAFFIC_WAVE_BEFORE   after: TRAFFIC_WAVE_AFTER
+// The cost is measured by `node e2e/faults/redis-traffic.ts` (`INFO commandstats` on a Redis of its own:
+// operator + one worker, commands and network bytes per minute idle and for a wave of 20 releases).
 // The lock is renewed every lockDuration/2 and the lease every leaseTtl/3, but only while a job runs, one
 // batched call per worker for the locks; the stalled check runs three times as often, and it is paid back by a
 // longer idle poll (drainDelay 10 s instead of 5 s: a new job still wakes the worker at once).
