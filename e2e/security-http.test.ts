@@ -137,7 +137,11 @@ describe('capstan run: HTTP routes need the API token, and a Git token in the UR
   });
 
   it('shows the source URL without the token in /api/capstan/v1/sync', async () => {
-    const text = await (await fetch(`${capstan.url}/api/capstan/v1/sync`, { headers: bearer })).text();
+    // the first sync may still be running: wait for its record rather than read the answer once
+    const text = await eventually('a sync record', async () => {
+      const t = await (await fetch(`${capstan.url}/api/capstan/v1/sync`, { headers: bearer })).text();
+      return (JSON.parse(t) as { sources: Array<{ record?: unknown }> }).sources[0]?.record ? t : undefined;
+    }, 60_000);
     const body = JSON.parse(text) as { sources: Array<{ url: string; record?: { revision: string } }> };
     assert.equal(body.sources[0]?.url, `${proxy.url}/private.git`);
     assert.ok(body.sources[0]?.record?.revision, 'no sync record');
