@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { acquireLease, type Lease } from '../src/helm/queue/release-lease.ts';
+import { acquireLease, confirmWaitMs, type Lease } from '../src/helm/queue/release-lease.ts';
 import { redisOptions } from '../src/redis-connection.ts';
 import { eventually, uniqueName } from './support/cluster.ts';
 
@@ -15,6 +15,7 @@ describe('the release lease', () => {
   const held = async (key: string, opts: Parameters<typeof acquireLease>[2]): Promise<Lease> => {
     const got = await acquireLease(redis, key, opts);
     assert.ok('lease' in got, 'the lease was free');
+    assert.equal(await got.lease.confirm(0), true);
     return got.lease;
   };
 
@@ -58,5 +59,35 @@ describe('the release lease', () => {
     await lease.release();
     assert.equal(await other.get(`capstan:lease:${key}`), 'another-token someone-else');
     await other.del(`capstan:lease:${key}`);
+  });
+
+  it('lets a live holder take back its lease when Redis lost it and another worker claimed it meanwhile', async () => {
+    const key = uniqueName('ns/flushed');
+    const opts = { ttlMs: 2_000, renewEveryMs: 200 };
+    const live = await held(key, opts);
+    let claim: Lease | undefined;
+    while (!claim) { // Redis loses the lease; another worker claims it before the holder's next renewal
+      await other.del(`capstan:lease:${key}`);
+      const got = await acquireLease(other, key, opts);
+      if ('lease' in got) claim = got.lease;
+    }
+    assert.equal(await claim.confirm(confirmWaitMs(opts)), false, 'the claimant may not act: the holder is alive');
+    assert.equal(claim.lost.aborted, true);
+    assert.equal(live.lost.aborted, false, 'the live holder goes on');
+    assert.ok('held' in (await acquireLease(other, key, opts)));
+    await claim.release();
+    assert.ok((await other.exists(`capstan:lease:${key}`)) === 1, "the claimant's release leaves the holder's lease");
+    await live.release();
+  });
+
+  it('confirms a claim nobody takes back, after the wait', async () => {
+    const key = uniqueName('ns/claimed');
+    const got = await acquireLease(other, key, { ttlMs: 2_000, renewEveryMs: 200 });
+    assert.ok('lease' in got);
+    assert.ok((await other.get(`capstan:lease:${key}`))?.startsWith('?'), 'a new lease is a claim');
+    assert.equal(await got.lease.confirm(confirmWaitMs({ ttlMs: 2_000, renewEveryMs: 200 })), true);
+    assert.ok(!(await other.get(`capstan:lease:${key}`))?.startsWith('?'), 'confirmed');
+    await got.lease.release();
+    assert.equal(await other.exists(`capstan:lease:${key}`), 0);
   });
 });

@@ -3,6 +3,7 @@ import { releaseRefusal } from './check-references.ts';
 import { outcomeEvents } from './actions/outcome-events.ts';
 import { uninstall } from './actions/uninstall.ts';
 import { recordEvent, type ReleaseTarget } from './release-context.ts';
+import { mayBeMidAction } from './release-history.ts';
 
 // Deletion: uninstall the release if Helm has one, then drop the finalizer so Kubernetes deletes the object. A
 // refused name or namespace was never installed by Capstan: another namespace's release of that name is left alone.
@@ -12,6 +13,7 @@ export async function finalizeRelease(ctx: ReleaseTarget): Promise<void> {
   if (!finalizers.includes(FINALIZER)) return;
   const history = releaseRefusal(ctx.hr, ctx.deps.security) ? [] : await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName);
   if (history.length > 0 && history[0]?.status !== 'uninstalled') {
+    await ctx.deps.confirmLease?.(mayBeMidAction(history, ctx.hr.status?.phase));
     const outcome = await uninstall(ctx);
     if (outcome.error) throw outcome.error;
     for (const e of outcomeEvents(outcome, ctx)) await recordEvent(ctx, e.type, e.reason, e.message);

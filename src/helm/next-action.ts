@@ -82,7 +82,8 @@ export function nextAction(input: DecisionInput): Decision {
       return rollbackTarget(history) ? { action: Action.Rollback, reason: 'the tests of the upgrade failed: roll back' } : concluded(input, true);
     case Action.Rollback:
       if (p.began !== Action.Unlock) return concluded(input, true);
-      return p.ok ? fromState(input) : { action: Action.Uninstall, reason: 'the rollback of an unlocked release failed: uninstall to start clean' };
+      // a failed rollback never becomes an uninstall: the release had a good revision, and its workloads still run
+      return p.ok ? fromState(input) : { action: Action.None, reason: 'the rollback of an unlocked release failed; what runs is kept, tried again after a backoff', verdict: Verdict.Failed };
     case Action.Uninstall:
       if (!p.ok) return { action: Action.None, reason: 'the uninstall failed; tried again later', verdict: Verdict.Failed };
       return p.began === Action.Unlock ? fromState(input) : concluded(input, true);

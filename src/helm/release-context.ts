@@ -14,6 +14,10 @@ export interface ReleaseDeps {
   log: Logger;
   // What a HelmRelease may reach beyond its namespace (all false unless a flag loosens it).
   security: SecurityConfig;
+  // Confirms that this worker alone acts on the release before its first helm call (the worker's release lease,
+  // queue/release-lease.ts); `mayBeMidAction` makes it wait for a live holder first. Throws a WaitingError when
+  // another worker turns out to be acting on it. Absent where one process does everything (tests, `run`).
+  confirmLease?: (mayBeMidAction: boolean) => Promise<void>;
 }
 
 // The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest; `digestKey`

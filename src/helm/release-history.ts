@@ -1,3 +1,4 @@
+import { Phase } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { StepOutcome } from './actions/outcome.ts';
 import type { HelmRevision } from './release-state.ts';
 
@@ -8,6 +9,18 @@ export function rollbackTarget(history: readonly HelmRevision[]): HelmRevision |
 }
 
 const PENDING = /^pending-/;
+
+// Phases written before a helm call and replaced when it returns: seen at the start of a reconcile, they say
+// a worker may still be running that call (or died in it).
+const ACTING: ReadonlySet<string> = new Set([Phase.Installing, Phase.Upgrading, Phase.Testing, Phase.RollingBack]);
+
+// Whether a release may be in the middle of a helm run of another worker: its newest revision is pending-* or
+// uninstalling, or its status shows a helm call under way. Then a worker waits for a live holder of the lease
+// to show itself before it acts (worker.ts).
+export function mayBeMidAction(history: readonly HelmRevision[], phase: string | undefined): boolean {
+  const latest = history[0]?.status ?? '';
+  return PENDING.test(latest) || latest === 'uninstalling' || ACTING.has(phase ?? '');
+}
 
 // Helm's history after a step, as Helm writes it, so a reconcile reads Helm's storage once; undefined where the
 // outcome leaves it unknown (a failed install, upgrade, rollback or uninstall may or may not have written a

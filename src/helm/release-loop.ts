@@ -10,7 +10,7 @@ import { upgrade } from './actions/upgrade.ts';
 import { concludeRelease, stallRelease, type EndOfRun, type ReleaseOutcome } from './conclude-release.ts';
 import { Action, nextAction, stepTaken, type PreviousStep, type StepAction } from './next-action.ts';
 import { recordEvent, type ReleaseContext } from './release-context.ts';
-import { historyAfter } from './release-history.ts';
+import { historyAfter, mayBeMidAction } from './release-history.ts';
 import { statusAfter, statusBefore } from './status/step-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 
@@ -36,6 +36,7 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
     if (decision.action === Action.None) return concludeRelease(run, decision);
     if (decision.action === Action.Stall) return stallRelease(run, decision);
     const action = decision.action;
+    if (step === 1) await ctx.deps.confirmLease?.(mayBeMidAction(ctx.history, ctx.hr.status?.phase));
     if (action === Action.Upgrade) await assertOwnership(ctx); // refused before anything of another HelmRelease's is touched
     writer.set(statusBefore(writer.status, action, { ctx, now: ctx.deps.now() }));
     await writer.flush();

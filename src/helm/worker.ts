@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
-import { acquireLease } from './queue/release-lease.ts';
+import { acquireLease, confirmWaitMs, type Lease } from './queue/release-lease.ts';
 import { RetryLaterError } from './queue/retry-later-error.ts';
 import type { ReleaseJob } from './queue/release-job.ts';
 import { reconcileRelease, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
@@ -62,7 +62,8 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     const key = `${namespace}/${name}`;
     const log = opts.log.child({ kind: 'HelmRelease', namespace, name, job: job.id, reason: job.data.reason });
     const started = performance.now();
-    const got = await acquireLease(opts.redis, key, { ttlMs: t.leaseTtlMs, holder: `${me}:job-${job.id}` });
+    const leaseOptions = { ttlMs: t.leaseTtlMs, holder: `${me}:job-${job.id}` };
+    const got = await acquireLease(opts.redis, key, leaseOptions);
     if ('held' in got) {
       const retryMs = Math.min(t.leaseTtlMs, Math.max(500, got.held.expiresInMs + 250));
       throw new RetryLaterError(new WaitingError('LeaseHeld', `release ${key} is being reconciled by ${got.held.holder}`, retryMs));
@@ -70,7 +71,8 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     const lease = got.lease;
     try {
       const abort = AbortSignal.any([lease.lost, ...(signal ? [signal] : [])]);
-      const outcome = await reconcileRelease({ namespace, name, reason: job.data.reason }, { ...opts.deps, log }, abort);
+      const confirmLease = confirmer(got.lease, key, confirmWaitMs(leaseOptions));
+      const outcome = await reconcileRelease({ namespace, name, reason: job.data.reason }, { ...opts.deps, log, confirmLease }, abort);
       log.info({ outcome }, 'reconciled');
       opts.onOutcome?.(outcome, (performance.now() - started) / 1000);
       return outcome;
@@ -106,4 +108,13 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
   const worker = new ReleaseWorker(opts.queueName, processor, options);
   worker.graceMs = t.shutdownGraceMs;
   return worker;
+}
+
+// The deps' confirmLease for one job: a claim confirmed at once, or after waiting for a live holder when the release
+// may be mid-action; a holder that showed itself means another worker is acting: wait for it.
+function confirmer(lease: Lease, key: string, waitMs: number): (mayBeMidAction: boolean) => Promise<void> {
+  return async (mayBeMidAction) => {
+    if (await lease.confirm(mayBeMidAction ? waitMs : 0)) return;
+    throw new WaitingError('LeaseHeld', `release ${key} is being reconciled by a worker that is still running`, waitMs);
+  };
 }

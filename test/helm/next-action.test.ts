@@ -31,7 +31,7 @@ const table: Row[] = [
   ['unlocked a pending-install: uninstall', [rev(1, 'failed')], {}, spec(), step('unlock', true, 'unlock'), 'uninstall'],
   ['unlocked while uninstalling: uninstall', [rev(3, 'uninstalling'), rev(2, 'superseded')], inSync, spec(), step('unlock', true, 'unlock'), 'uninstall'],
   ['rolled back after unlock: the state decides (upgrade)', [rev(4, 'deployed'), rev(3, 'failed')], inSync, spec(), step('rollback', true, 'unlock'), 'upgrade'],
-  ['rollback after unlock failed: uninstall', [rev(4, 'failed'), rev(3, 'failed')], inSync, spec(), step('rollback', false, 'unlock'), 'uninstall'],
+  ['rollback after unlock failed: none (tried again later; nothing running is uninstalled)', [rev(4, 'failed'), rev(3, 'failed'), rev(2, 'superseded')], inSync, spec(), step('rollback', false, 'unlock'), 'none', 'failed'],
   ['uninstalled after unlock: the state decides (install)', [], inSync, spec(), step('uninstall', true, 'unlock'), 'install'],
   // after an install or upgrade
   ['installed, tests enabled: test', [rev(1, 'deployed')], attempting(), spec({ test: { enable: true } }), step('install', true, 'install'), 'test'],

@@ -77,14 +77,19 @@ describe('reconcileRelease, step by step', () => {
     assert.deepEqual(t.verbs(), ['uninstall', 'install']);
   });
 
-  it('a rollback that fails after an unlock falls back to uninstall, then installs', async () => {
+  it('a rollback that fails after an unlock keeps what runs (no uninstall) and is tried again, then recovers', async () => {
     const t = releaseFixture();
     await t.run();
     t.history().unshift({ version: 2, status: 'pending-upgrade', chart: 'hello' });
     t.helm.fail.add('rollback');
-    assert.equal(await t.run(), 'released');
-    assert.deepEqual(t.verbs(), ['install', 'rollback', 'uninstall', 'install']);
+    await assert.rejects(t.run(), /rollback/);
+    assert.deepEqual(t.verbs(), ['install', 'rollback']);
     assert.ok(t.kube.events.some((e) => e.reason === 'RollbackFailed'));
+    assert.equal(t.condition('Ready')?.status, 'False');
+    t.helm.fail.clear();
+    assert.equal(await t.run(), 'released');
+    assert.ok(!t.verbs().includes('uninstall'), t.verbs().join(','));
+    assert.equal(t.history()[0]?.status, 'deployed');
   });
 
   it('waiting for a dependency: Ready False naming it, derived by summarize; the other conditions kept', async () => {
@@ -93,5 +98,24 @@ describe('reconcileRelease, step by step', () => {
     assert.equal(t.condition('Ready')?.reason, 'DependencyNotReady');
     assert.match(t.condition('Ready')?.message ?? '', /apps\/base/);
     assert.deepEqual(t.verbs(), []);
+  });
+
+  it('confirms the lease before the first helm call, asking to wait for a live holder when a revision is pending', async () => {
+    const t = releaseFixture();
+    const asked: boolean[] = [];
+    t.deps.confirmLease = async (mayBeMidAction) => { asked.push(mayBeMidAction); };
+    await t.run();
+    t.history().unshift({ version: 2, status: 'pending-upgrade', chart: 'hello' });
+    await t.run();
+    assert.deepEqual(asked, [false, true], 'once per reconcile that acts');
+  });
+
+  it('does nothing when another worker turns out to be running helm on the release (Redis lost its lease)', async () => {
+    const t = releaseFixture();
+    t.kube.storage.set('apps/web', [{ version: 1, status: 'pending-install', chart: 'hello' }]);
+    t.deps.confirmLease = async () => { throw new WaitingError('LeaseHeld', 'release apps/web is being reconciled by a worker that is still running', 5_000); };
+    await assert.rejects(t.run(), WaitingError);
+    assert.deepEqual(t.verbs(), [], 'neither unlocked nor uninstalled');
+    assert.deepEqual(t.history().map((r) => r.status), ['pending-install']);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StepOutcome } from '../../src/helm/actions/outcome.ts';
-import { historyAfter, rollbackTarget } from '../../src/helm/release-history.ts';
+import { historyAfter, mayBeMidAction, rollbackTarget } from '../../src/helm/release-history.ts';
 import type { HelmRevision } from '../../src/helm/release-state.ts';
 
 const rev = (version: number, status: string): HelmRevision => ({ version, status, chart: '' });
@@ -38,4 +38,26 @@ describe('rollbackTarget', () => {
     assert.equal(rollbackTarget([rev(1, 'failed')]), undefined);
     assert.equal(rollbackTarget([]), undefined);
   });
+});
+
+describe('mayBeMidAction: whether another worker may be running helm on the release', () => {
+  // [newest revision, status phase, may be mid-action]
+  const table: Array<[string | undefined, string | undefined, boolean]> = [
+    ['pending-install', 'Failed', true],
+    ['pending-upgrade', undefined, true],
+    ['pending-rollback', 'RollingBack', true],
+    ['uninstalling', 'Deployed', true],
+    ['deployed', 'Upgrading', true],
+    ['deployed', 'Testing', true],
+    [undefined, 'Installing', true],
+    ['deployed', 'Succeeded', false],
+    ['failed', 'Failed', false],
+    ['deployed', 'RolledBack', false],
+    [undefined, undefined, false],
+  ];
+  for (const [latest, phase, mid] of table) {
+    it(`${latest ?? 'no revision'}, phase ${phase ?? 'none'} → ${mid}`, () => {
+      assert.equal(mayBeMidAction(latest ? [rev(2, latest), rev(1, 'superseded')] : [], phase), mid);
+    });
+  }
 });
