@@ -27,12 +27,12 @@ export const RECOVERY_LIMIT_MS = 30_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
-// SIGKILLs the worker running helm for a release at a random moment of `verb`, `runs` times per verb in turn
-// (run i interrupts KILL_VERBS[i % 4]). Half the runs have a second worker standing by; in the others the killed
+// SIGKILLs the worker running helm for a release at a random moment of a verb, `runs` times per verb in turn
+// (run i interrupts verbs[i % verbs.length]). Half the runs have a second worker standing by; in the others the killed
 // worker is started again, as a supervisor would. Each run must end as it should (Ready, or Failed for the
 // rollback of a failing upgrade), with no pending-* in Helm's history, no two helm runs on the release at once,
 // the Deployment never deleted, within RECOVERY_LIMIT_MS of the kill. One report per verb.
-export async function killScenario(runs: number, log: (line: string) => void = () => undefined): Promise<ScenarioReport[]> {
+export async function killScenario(runs: number, log: (line: string) => void = () => undefined, verbs: readonly KillVerb[] = KILL_VERBS): Promise<ScenarioReport[]> {
   const kc = kubeConfig();
   const done = cleanup();
   const dir = done.add(mkdtempSync(join(tmpdir(), 'capstan-faults-kill-')), (d) => rmSync(d, { recursive: true, force: true }));
@@ -41,9 +41,14 @@ export async function killScenario(runs: number, log: (line: string) => void = (
   // the product's resync (3 min) rather than the tests' 3 s, so recovery comes from the stalled job, not a resync
   const args = ['--charts-sync-interval', '3m'];
   const workers: CapstanProcess[] = [];
-  const startWorker = async () => workers.push(await startCapstan({ role: 'worker', namespace: ns, queue, args: [...args, '--helm-binary', helm.binary, '--concurrency', '2'] }));
+  const everyWorker: CapstanProcess[] = []; // the killed ones too: what they said explains a failed run
+  const startWorker = async () => {
+    const worker = await startCapstan({ role: 'worker', namespace: ns, queue, keepOutput: 4_000_000, args: [...args, '--helm-binary', helm.binary, '--concurrency', '2'] });
+    workers.push(worker);
+    everyWorker.push(worker);
+  };
   const killedAt = new Map<number, number>();
-  const reports = new Map<KillVerb, RunResult[]>(KILL_VERBS.map((v) => [v, []]));
+  const reports = new Map<KillVerb, RunResult[]>(verbs.map((v) => [v, []]));
   let ns = '';
   let hrs: ReturnType<typeof helmReleases>;
   let chart: { repository: string; name: string; version: string };
@@ -58,19 +63,23 @@ export async function killScenario(runs: number, log: (line: string) => void = (
     chart = { repository: repo.url, name: 'hello', version: '0.1.0' };
     done.add(await startCapstan({ role: 'operator', namespace: ns, queue, args }), (p) => p.stop());
     done.add(workers, async (ws) => { for (const w of ws) await w.stop(); });
-    for (let i = 0; i < runs * KILL_VERBS.length; i++) {
-      const verb = KILL_VERBS[i % KILL_VERBS.length] ?? 'install';
-      const standby = (i + Math.floor(i / KILL_VERBS.length)) % 2 === 0;
+    for (let i = 0; i < runs * verbs.length; i++) {
+      const verb = verbs[i % verbs.length] ?? 'install';
+      const standby = ((i % verbs.length) + Math.floor(i / verbs.length)) % 2 === 0;
       while (workers.length < (standby ? 2 : 1)) await startWorker();
       while (workers.length > (standby ? 2 : 1)) await workers.pop()?.stop();
       const result = await killOnce({ verb, name: `${verb}-${i}`, standby }).catch((err: Error) => ({ ok: false, why: `${verb}-${i}: ${err.message}` }));
       log(`kill during ${verb} (${standby ? 'second worker' : 'restarted worker'}): ${JSON.stringify(result)}`);
+      if (!result.ok) {
+        const said = everyWorker.flatMap((w) => w.output().split('\n').filter((l) => l.includes(`${verb}-${i}`) && !l.includes('"level":20')).slice(-30));
+        log(`what the workers said about ${verb}-${i}:\n${said.join('\n')}`);
+      }
       reports.get(verb)?.push(result);
     }
   } finally {
     await done.run();
   }
-  return KILL_VERBS.map((verb) => ({ scenario: `SIGKILL during ${verb}`, runs: reports.get(verb) ?? [] }));
+  return verbs.map((verb) => ({ scenario: `SIGKILL during ${verb}`, runs: reports.get(verb) ?? [] }));
 
   async function killOnce(run: { verb: KillVerb; name: string; standby: boolean }): Promise<RunResult> {
     const { verb, name } = run;

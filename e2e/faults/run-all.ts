@@ -1,18 +1,20 @@
 // `npm run test:faults`: issue 9's Faults suite with its long repetitions (the test command runs a small version
 // of each scenario, e2e/faults-*.test.ts), then one table: per scenario, runs and how many ended correctly.
-// Exits 1 when any run did not. FAULTS=kill,redis,apiserver,git,sigterm picks scenarios; FAULT_REPEAT scales runs.
+// Exits 1 when any run did not. FAULTS=kill,redis,apiserver,git,sigterm picks scenarios, KILL_VERBS=install,upgrade,
+// rollback,test the verbs the kill scenario interrupts; FAULT_REPEAT scales runs.
 import { apiServerScenario } from './apiserver-scenario.ts';
 import { gitOutageScenario } from './git-scenario.ts';
-import { killScenario } from './kill-scenario.ts';
+import { KILL_VERBS, killScenario, type KillVerb } from './kill-scenario.ts';
 import { redisScenario } from './redis-scenario.ts';
 import { reportTable, type ScenarioReport } from './report.ts';
 import { sigtermScenario } from './sigterm-scenario.ts';
 
 const picked = new Set((process.env.FAULTS ?? 'kill,redis,apiserver,git,sigterm').split(','));
 const repeat = Number(process.env.FAULT_REPEAT ?? 1);
+const killVerbs = (process.env.KILL_VERBS?.split(',') ?? KILL_VERBS).filter((v): v is KillVerb => (KILL_VERBS as readonly string[]).includes(v));
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const scenarios: Array<[string, string, () => Promise<ScenarioReport | ScenarioReport[]>]> = [
-  ['kill', 'SIGKILL of a worker, 5 times each during install, upgrade, rollback and test', () => killScenario(5 * repeat, log)],
+  ['kill', 'SIGKILL of a worker, 5 times each during install, upgrade, rollback and test', () => killScenario(5 * repeat, log, killVerbs)],
   ['redis', 'Redis restarted in a wave of 50 releases, 3 times', () => redisScenario('restart', 3 * repeat, 50, log)],
   ['redis', 'Redis flushed in a wave of 50 releases, 3 times', () => redisScenario('flush', 3 * repeat, 50, log)],
   ['apiserver', 'API server restarted during a sync and during releases, 5 times each', () => apiServerScenario(5 * repeat, log)],

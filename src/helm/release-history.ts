@@ -9,6 +9,20 @@ export function rollbackTarget(history: readonly HelmRevision[]): HelmRevision |
 }
 
 const PENDING = /^pending-/;
+const UNLOCKED = 'marked failed by Capstan';
+
+// The description Helm's storage gets for a revision a dead worker left pending-* (actions/unlock.ts).
+export function unlockedDescription(status: string): string {
+  return `Release left ${status} by a Capstan worker that stopped; ${UNLOCKED}`;
+}
+
+// Whether the newest revision is one this reconcile just unlocked: the live objects may then be anywhere between
+// that revision and the one before, so a rollback replaces them (--force) rather than patching from a manifest
+// they may not match (after a rollback cut short, a patch from its target's manifest would leave the failed
+// upgrade's changes in place).
+export function newestWasUnlocked(history: readonly HelmRevision[]): boolean {
+  return history[0]?.description?.endsWith(UNLOCKED) === true;
+}
 
 // Phases written before a helm call and replaced when it returns: seen at the start of a reconcile, they say
 // a worker may still be running that call (or died in it).
@@ -30,7 +44,7 @@ export function historyAfter(history: readonly HelmRevision[], outcome: StepOutc
     case 'test':
       return history; // helm test writes no revision
     case 'unlock':
-      return history.map((r) => (r.version === outcome.revision && PENDING.test(r.status) ? { ...r, status: 'failed' } : r));
+      return history.map((r) => (r.version === outcome.revision && PENDING.test(r.status) ? { ...r, status: 'failed', description: unlockedDescription(r.status) } : r));
     case 'uninstall':
       return outcome.error ? undefined : []; // helm uninstall without --keep-history deletes every revision
     default: {

@@ -29,7 +29,7 @@ export interface WorkerTimings {
 // termination grace for helm to record the interruption and for the job to go back to the queue.
 export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
   lockDurationMs: 10_000,
-  stalledIntervalMs: 10_000,
+  stalledIntervalMs: 5_000,
   drainDelaySec: 10,
   leaseTtlMs: 10_000,
   shutdownGraceMs: 20_000,

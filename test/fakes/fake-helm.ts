@@ -6,7 +6,7 @@ import type { FakeKube } from './fake-kube.ts';
 // `fail` makes the named verbs fail; `during` runs while each call is under way (to see what it sees). Install and
 // upgrade report the revision they made and an empty manifest, as `helm --output json` does.
 export class FakeHelm implements HelmRunner {
-  calls: Array<{ verb: string; release: string; values?: Record<string, unknown> }> = [];
+  calls: Array<{ verb: string; release: string; values?: Record<string, unknown>; force?: boolean }> = [];
   fail = new Set<string>();
   during?: (verb: string) => void;
   private readonly kube: FakeKube;
@@ -22,8 +22,8 @@ export class FakeHelm implements HelmRunner {
     this.kube.storage.set(key, [{ version, status, chart: 'hello' }, ...history]);
     return version;
   }
-  private async act(verb: string, o: { release: string; namespace: string; values?: Record<string, unknown> }): Promise<ReleaseInfo> {
-    this.calls.push({ verb, release: o.release, values: o.values });
+  private async act(verb: string, o: { release: string; namespace: string; values?: Record<string, unknown>; force?: boolean }): Promise<ReleaseInfo> {
+    this.calls.push({ verb, release: o.release, values: o.values, ...(o.force === undefined ? {} : { force: o.force }) });
     this.during?.(verb);
     if (this.fail.has(verb)) {
       if (verb !== 'test') this.revise(o.namespace, o.release, 'failed');
@@ -40,7 +40,7 @@ export class FakeHelm implements HelmRunner {
     return this.act('install', o);
   };
   upgrade = (o: InstallOptions) => this.act('upgrade', o);
-  rollback = async (o: { release: string; namespace: string }) => void (await this.act('rollback', o));
+  rollback = async (o: { release: string; namespace: string; force?: boolean }) => void (await this.act('rollback', o));
   test = async (o: { release: string; namespace: string }) => void (await this.act('test', o));
   async uninstall(o: { release: string; namespace: string }) {
     this.calls.push({ verb: 'uninstall', release: o.release });

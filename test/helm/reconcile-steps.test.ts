@@ -77,6 +77,18 @@ describe('reconcileRelease, step by step', () => {
     assert.deepEqual(t.verbs(), ['uninstall', 'install']);
   });
 
+  it('the rollback after an unlock replaces the objects (--force); a rollback of a failed upgrade patches them', async () => {
+    const t = releaseFixture({ rollback: { enable: true } });
+    await t.run();
+    t.history().unshift({ version: 2, status: 'pending-rollback', chart: 'hello' });
+    assert.equal(await t.run(), 'released');
+    assert.deepEqual(t.helm.calls.filter((c) => c.verb === 'rollback').map((c) => c.force), [true]);
+    t.helm.fail.add('upgrade');
+    t.bump({ values: { fail: true } });
+    await t.run();
+    assert.deepEqual(t.helm.calls.filter((c) => c.verb === 'rollback').map((c) => c.force), [true, false]);
+  });
+
   it('a rollback that fails after an unlock keeps what runs (no uninstall) and is tried again, then recovers', async () => {
     const t = releaseFixture();
     await t.run();

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_WORKER_TIMINGS, workerTimings, worstCaseRepickMs } from '../../src/helm/worker-timings.ts';
 
 describe('worker timings', () => {
-  it('offer a dead worker\'s job again within 20 s by default (BullMQ\'s defaults and a 30 s lease: 60 s)', () => {
-    assert.ok(worstCaseRepickMs(workerTimings()) <= 20_000, String(worstCaseRepickMs(workerTimings())));
+  it('offer a dead worker\'s job again within 15 s by default (BullMQ\'s defaults and a 30 s lease: 60 s)', () => {
+    assert.ok(worstCaseRepickMs(workerTimings()) <= 15_000, String(worstCaseRepickMs(workerTimings())));
     assert.equal(worstCaseRepickMs({ ...DEFAULT_WORKER_TIMINGS, lockDurationMs: 30_000, stalledIntervalMs: 30_000, leaseTtlMs: 30_000 }), 60_000);
   });
   it('let the lease follow the lock unless it is set', () => {

@@ -1,3 +1,4 @@
+import { unlockedDescription } from '../release-history.ts';
 import type { ReleaseContext } from '../release-context.ts';
 import type { StepOutcome } from './outcome.ts';
 
@@ -9,8 +10,7 @@ export async function unlock(ctx: ReleaseContext): Promise<StepOutcome> {
   const latest = ctx.history[0];
   if (!latest) return { action: 'unlock', revision: 0, left: 'absent' };
   if (latest.status.startsWith('pending-')) {
-    await ctx.deps.kube.markHelmRevisionFailed(ctx.targetNamespace, ctx.releaseName, latest.version,
-      `Release left ${latest.status} by a Capstan worker that stopped; marked failed by Capstan`);
+    await ctx.deps.kube.markHelmRevisionFailed(ctx.targetNamespace, ctx.releaseName, latest.version, unlockedDescription(latest.status));
   }
   return { action: 'unlock', revision: latest.version, left: latest.status };
 }
