@@ -31,8 +31,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
 // (run i interrupts verbs[i % verbs.length]). Half the runs have a second worker standing by; in the others the killed
 // worker is started again, as a supervisor would. Each run must end as it should (Ready, or Failed for the
 // rollback of a failing upgrade), with no pending-* in Helm's history, no two helm runs on the release at once,
-// the Deployment never deleted, within RECOVERY_LIMIT_MS of the kill. One report per verb.
-export async function killScenario(runs: number, log: (line: string) => void = () => undefined, verbs: readonly KillVerb[] = KILL_VERBS): Promise<ScenarioReport[]> {
+// the Deployment never deleted, within recoveryLimitMs of the kill. One report per verb.
+export async function killScenario(runs: number, log: (line: string) => void = () => undefined, verbs: readonly KillVerb[] = KILL_VERBS, recoveryLimitMs = RECOVERY_LIMIT_MS): Promise<ScenarioReport[]> {
   const kc = kubeConfig();
   const done = cleanup();
   const dir = done.add(mkdtempSync(join(tmpdir(), 'capstan-faults-kill-')), (d) => rmSync(d, { recursive: true, force: true }));
@@ -108,7 +108,7 @@ export async function killScenario(runs: number, log: (line: string) => void = (
     if (overlaps.length) return { ok: false, why: `${name}: helm ${overlaps[0]?.[1].verb} started while ${overlaps[0]?.[0].verb} ran`, note };
     if ('problem' in recovered) return { ok: false, why: `${name}: ${recovered.problem}`, note };
     if ('problem' in end) return { ok: false, why: `${name}: ${end.problem}`, note };
-    if (recoveryMs > RECOVERY_LIMIT_MS) return { ok: false, why: `${name}: recovered in ${recoveryMs} ms`, recoveryMs, note };
+    if (recoveryMs > recoveryLimitMs) return { ok: false, why: `${name}: recovered in ${recoveryMs} ms`, recoveryMs, note };
     return { ok: true, recoveryMs, note };
   }
 

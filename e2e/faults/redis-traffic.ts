@@ -1,5 +1,6 @@
 // Measures the Redis traffic of `capstan run` (operator + one worker) on a Redis of its own: an idle minute, a
-// wave of N releases (create → all Ready), and an idle minute with those releases in place. Prints commands (the
+// wave of N releases (create → all Ready), an idle minute with those releases in place, and a minute while 4
+// helm runs wait (locks and leases held and renewed). Prints commands (the
 // inner calls of scripts count) and network bytes, with the busiest commands. The figures behind the comment in
 // src/helm/worker-timings.ts; run it on an older checkout to compare. Needs KUBECONFIG and helm like the e2e tests:
 //   e2e/with-services.sh node e2e/faults/redis-traffic.ts      (TRAFFIC_RELEASES=N, default 20)
@@ -10,6 +11,7 @@ import { freshNamespace, kubeConfig, uniqueName } from '../support/cluster.ts';
 import { applyCrd } from '../support/crd.ts';
 import { helmReleases } from '../support/helm-releases.ts';
 import { redisTraffic, startOwnRedis } from '../support/redis-server.ts';
+import { startGatedChartRepo } from './gated-chart.ts';
 
 const N = Number(process.env.TRAFFIC_RELEASES ?? 20);
 const kc = kubeConfig();
@@ -52,6 +54,15 @@ try {
   });
   await sleep(5_000);
   await measure(`idle minute, ${N} releases`, () => sleep(60_000));
+  // a minute while 4 helm runs wait (on a gate, see gated-chart.ts): what the locks and leases cost while held
+  const gated = await startGatedChartRepo();
+  try {
+    for (let i = 0; i < 4; i++) await hrs.create(`long${i}`, { chart: gated.chart, releaseName: `long${i}`, wait: true, timeout: 600, values: { gate: 'g' } });
+    await sleep(15_000);
+    await measure('a minute of 4 long helm runs', () => sleep(60_000));
+  } finally {
+    await gated.close();
+  }
   console.log(JSON.stringify(results));
 } finally {
   await capstan.stop();
