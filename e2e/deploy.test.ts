@@ -110,7 +110,7 @@ worker:
     assertAccepted(await serverDryRun(yaml, ns), rendered, 'the chart with values');
     const find = (kind: string, name: string) => rendered.find((o) => o.kind === kind && o.metadata.name === name);
     const container = (role: string) => {
-      const d = find('Deployment', `team-capstan-${role}`) as { spec: { replicas: number; template: { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } } } };
+      const d = find('Deployment', `team-capstan-${role}`) as unknown as { spec: { replicas: number; template: { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } } } };
       return { pod: d.spec.template.spec, c: d.spec.template.spec.containers[0] as { image: string; args: string[]; env: unknown[]; envFrom: unknown[] }, replicas: d.spec.replicas };
     };
     assert.equal(find('Deployment', 'team-capstan-redis'), undefined, 'redis.enabled: false still bundles Redis');
@@ -128,7 +128,7 @@ worker:
     assert.deepEqual(worker.pod.imagePullSecrets, [{ name: 'pull' }]);
     assert.deepEqual(worker.c.envFrom, [{ secretRef: { name: 'my-tokens', optional: true } }]);
     assert.ok(JSON.stringify(worker.c.env).includes('"secretKeyRef":{"name":"my-redis","key":"url"}'), 'the Redis URL is not read from redis.existingSecret');
-    const rules = (find('ClusterRole', 'team-capstan-worker') as { rules: Array<{ apiGroups: string[] }> }).rules;
+    const rules = (find('ClusterRole', 'team-capstan-worker') as unknown as { rules: Array<{ apiGroups: string[] }> }).rules;
     assert.ok(rules.some((r) => r.apiGroups.includes('monitoring.coreos.com')), 'worker.rbac.extraRules not added');
   });
 
