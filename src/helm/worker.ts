@@ -62,10 +62,10 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     const key = `${namespace}/${name}`;
     const log = opts.log.child({ kind: 'HelmRelease', namespace, name, job: job.id, reason: job.data.reason });
     const started = performance.now();
-    const leaseOptions = { ttlMs: t.leaseTtlMs, holder: `${me}:job-${job.id}` };
+    const leaseOptions = { heartbeatMs: t.heartbeatMs, holder: `${me}:job-${job.id}` };
     const got = await acquireLease(opts.redis, key, leaseOptions);
     if ('held' in got) {
-      const retryMs = Math.min(t.leaseTtlMs, Math.max(500, got.held.expiresInMs + 250));
+      const retryMs = Math.max(500, Math.min(t.heartbeatMs * 3, got.held.expiresInMs + 250));
       throw new RetryLaterError(new WaitingError('LeaseHeld', `release ${key} is being reconciled by ${got.held.holder}`, retryMs));
     }
     const lease = got.lease;

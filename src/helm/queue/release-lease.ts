@@ -1,108 +1,120 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { ACQUIRE, CHECK, CONFIRM, LEASE_PREFIX, RELEASE, WORKER_PREFIX } from './lease-scripts.ts';
 
-// The value is "<mark><token> <holder>": the token proves ownership, the holder (host/pid, job) is there for
-// messages, and the mark "?" says the lease is only claimed, not yet confirmed (see acquireLease).
-// Renewal re-creates a lease that vanished (Redis restarted or flushed) instead of giving up on a helm run that is
-// going well, and takes back a lease someone else only claims meanwhile; it reports the lease lost only when
-// another holder's confirmed token is there. It never turns a confirmed lease back into a claim.
-const RENEW = `local v = redis.call('get', KEYS[1])
-local mine = ARGV[1] .. ' '
-local mark = ARGV[4]
-if v then
-  if string.sub(v, 1, string.len(mine)) == mine then mark = ''
-  elseif string.sub(v, 1, 1) ~= '?' then return 0 end
-end
-redis.call('set', KEYS[1], mark .. mine .. ARGV[3], 'PX', ARGV[2])
-return 1`;
-// Confirms a claim: only when the claim (or the confirmed lease) is still this holder's.
-const CONFIRM = `local v = redis.call('get', KEYS[1])
-local mine = ARGV[1] .. ' '
-if v and (string.sub(v, 1, string.len(mine)) == mine or string.sub(v, 1, string.len(mine) + 1) == '?' .. mine) then
-  redis.call('set', KEYS[1], mine .. ARGV[3], 'PX', ARGV[2]) return 1 end
-return 0`;
-const RELEASE = `local v = redis.call('get', KEYS[1])
-local mine = ARGV[1] .. ' '
-if v and (string.sub(v, 1, string.len(mine)) == mine or string.sub(v, 1, string.len(mine) + 1) == '?' .. mine) then
-  return redis.call('del', KEYS[1]) end
-return 0`;
-
-// Lease timings; defaults: ttl 10 s (the worker's lock duration), renewed every ttl/3.
+// Lease timings; default heartbeat 2.5 s: a worker that stops beating is taken for dead after 3 heartbeats.
 export interface LeaseOptions {
-  ttlMs?: number;
-  renewEveryMs?: number;
+  heartbeatMs?: number;
   holder?: string; // who holds it, e.g. "host/pid job 42"; shown to those who find it held
 }
 
 // A held lease. It starts as a claim: `confirm` makes it the holder's, after waiting `waitMs` for a live holder to
-// take it back (false: one did, so the caller must not act). `lost` aborts when a renewal finds another holder's
-// confirmed token, so the holder stops acting.
+// take it back (false: one did, so the caller must not act). `lost` aborts when the heartbeat finds another
+// holder's confirmed token, so the holder stops acting.
 export interface Lease {
   readonly lost: AbortSignal;
   confirm(waitMs: number): Promise<boolean>;
   release(): Promise<void>;
 }
 
-// Someone else holds the lease: who, and how long until it expires unless renewed.
+// Someone else holds the lease: who, and how long until it is free unless its worker stays alive.
 export interface LeaseHeld { holder: string; expiresInMs: number }
 
-// Takes a per-release lease in Redis (SET NX PX + a random token, renewed while held): across all worker
-// processes one release is acted on by one holder. A holder that dies stops renewing, so its lease is free
-// within one ttl; with the ttl equal to BullMQ's lock duration it is free by the time BullMQ hands the dead
-// worker's job to another worker. Resolves `{ held }` when someone else holds it.
+const LEASE_TTL_MS = 600_000; // the lease key itself; refreshed by the heartbeat every LEASE_REFRESH_BEATS beats
+const LEASE_REFRESH_BEATS = 24;
+
+// Per-release leases in Redis: across all worker processes one release is acted on by one holder. A lease is
+// held by a worker process, alive while its liveness key is: one PEXPIRE per heartbeat per process, however many
+// leases it holds (a renewal per lease would cost Redis traffic per running helm). A worker that dies stops
+// beating, and its leases can be taken 3 heartbeats later.
 //
-// Redis can lose the lease of a live holder (restarted empty, flushed), and the job with it; the operator
-// enqueues the release again and another worker may take the lease before the live holder's next renewal
-// re-creates it. So a new lease is only a claim, which a live holder's renewal takes back without losing
-// anything. Before acting on a release that may be mid-action (a pending-* revision: a helm run may be going
-// on), the claimant confirms after waiting longer than one renewal period (`confirmWaitMs`); otherwise at once.
+// Redis can lose the leases and liveness key of a live worker (restarted empty, flushed), and its jobs with them;
+// the operator enqueues the releases again and another worker may take a lease before the live worker's next
+// heartbeat notices the loss and re-creates them. So a new lease is only a claim, which a live holder's heartbeat
+// takes back. Before acting on a release that may be mid-action (a helm run may be going on), the claimant
+// confirms after waiting one and a half heartbeats (`confirmWaitMs`); otherwise at once.
 export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions = {}): Promise<{ lease: Lease } | { held: LeaseHeld }> {
-  const ttlMs = opts.ttlMs ?? 10_000;
-  const holder = (opts.holder ?? '').replace(/\s+/g, '_') || '-';
-  const name = `capstan:lease:${key}`;
-  const token = randomUUID();
-  if ((await redis.set(name, `?${token} ${holder}`, 'PX', ttlMs, 'NX')) !== 'OK') return { held: await whoHolds(redis, name, ttlMs) };
-  const lost = new AbortController();
-  let mark = '?';
-  const timer = setInterval(() => {
-    redis.eval(RENEW, 1, name, token, String(ttlMs), holder, mark).then(
-      (ok) => { if (ok !== 1) lost.abort(new Error(`lease ${key} lost to another holder`)); },
-      () => { /* a failed renewal is retried at the next tick; the TTL covers the gap */ },
-    );
-  }, renewEveryMs(opts));
-  timer.unref();
+  return keeperOf(redis, opts.heartbeatMs ?? 2_500).acquire(key, (opts.holder ?? '').replace(/\s+/g, '_') || '-');
+}
+
+// How long a claimant waits for a live holder to take a lease back: one and a half heartbeats.
+export function confirmWaitMs(opts: LeaseOptions = {}): number {
+  return Math.ceil((opts.heartbeatMs ?? 2_500) * 1.5);
+}
+
+interface Held { key: string; token: string; rest: string; mark: string; lost: AbortController }
+
+// One keeper per Redis connection: the worker process's identity, its liveness key and its heartbeat.
+const keepers = new WeakMap<Redis, ReturnType<typeof keeper>>();
+function keeperOf(redis: Redis, heartbeatMs: number): ReturnType<typeof keeper> {
+  let k = keepers.get(redis);
+  if (!k) keepers.set(redis, (k = keeper(redis, heartbeatMs)));
+  return k;
+}
+
+function keeper(redis: Redis, heartbeatMs: number) {
+  const worker = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const liveness = WORKER_PREFIX + worker;
+  const livenessTtl = String(heartbeatMs * 3);
+  const held = new Set<Held>();
+  let timer: NodeJS.Timeout | undefined;
+  let beats = 0;
+  const value = (h: Held) => `${h.mark}${h.token} ${h.rest}`;
+  const check = async () => {
+    const list = [...held];
+    const lost = (await redis.eval(CHECK, 1 + list.length, liveness, ...list.map((h) => LEASE_PREFIX + h.key), livenessTtl, String(LEASE_TTL_MS), ...list.map(value))) as number[];
+    for (const i of lost) list[i - 1]?.lost.abort(new Error(`lease ${list[i - 1]?.key} lost to another holder`));
+  };
+  const beat = async () => {
+    beats++;
+    if (beats % LEASE_REFRESH_BEATS === 0 || (await redis.pexpire(liveness, Number(livenessTtl))) !== 1) await check();
+  };
+  const start = () => {
+    if (timer) return;
+    timer = setInterval(() => { beat().catch(() => { /* Redis unreachable: the next beat tries again */ }); }, heartbeatMs);
+    timer.unref();
+  };
+  const stop = () => {
+    if (held.size > 0 || !timer) return;
+    clearInterval(timer);
+    timer = undefined;
+  };
   return {
-    lease: {
-      lost: lost.signal,
-      async confirm(waitMs) {
-        if (mark === '') return true;
-        if (waitMs > 0) await sleep(waitMs, undefined, { signal: lost.signal }).catch(() => undefined);
-        if (lost.signal.aborted) return false;
-        const ok = (await redis.eval(CONFIRM, 1, name, token, String(ttlMs), holder)) === 1;
-        if (ok) mark = '';
-        return ok;
-      },
-      async release() {
-        clearInterval(timer);
-        await redis.eval(RELEASE, 1, name, token).catch(() => undefined);
-      },
+    async acquire(key: string, holder: string): Promise<{ lease: Lease } | { held: LeaseHeld }> {
+      const h: Held = { key, token: randomUUID(), rest: `${worker} ${holder}`, mark: '?', lost: new AbortController() };
+      const name = LEASE_PREFIX + key;
+      const other = (await redis.eval(ACQUIRE, 2, name, liveness, value(h), String(LEASE_TTL_MS), livenessTtl, WORKER_PREFIX)) as string | null;
+      if (other !== null) return { held: await whoHolds(redis, other) };
+      held.add(h);
+      start();
+      return {
+        lease: {
+          lost: h.lost.signal,
+          async confirm(waitMs) {
+            if (h.mark === '') return true;
+            if (waitMs > 0) await sleep(waitMs, undefined, { signal: h.lost.signal }).catch(() => undefined);
+            if (h.lost.signal.aborted) return false;
+            const ok = (await redis.eval(CONFIRM, 1, name, h.token, `${h.token} ${h.rest}`, String(LEASE_TTL_MS))) === 1;
+            if (ok) h.mark = '';
+            else h.lost.abort(new Error(`lease ${key} taken back by its live holder`));
+            return ok;
+          },
+          async release() {
+            held.delete(h);
+            stop();
+            await redis.eval(RELEASE, 1, name, h.token).catch(() => undefined);
+          },
+        },
+      };
     },
   };
 }
 
-// How often a holder renews its lease.
-function renewEveryMs(opts: LeaseOptions): number {
-  return opts.renewEveryMs ?? Math.max(500, Math.floor((opts.ttlMs ?? 10_000) / 3));
-}
-
-// How long a claimant waits for a live holder to take a lease back: one and a half renewal periods of a holder
-// with the same options, so a holder that is alive has renewed at least once.
-export function confirmWaitMs(opts: LeaseOptions = {}): number {
-  return Math.ceil(renewEveryMs(opts) * 1.5);
-}
-
-async function whoHolds(redis: Redis, name: string, ttlMs: number): Promise<LeaseHeld> {
-  const [value, pttl] = await Promise.all([redis.get(name), redis.pttl(name)]).catch(() => [null, ttlMs] as const);
-  return { holder: value?.split(' ')[1] ?? 'unknown', expiresInMs: typeof pttl === 'number' && pttl > 0 ? pttl : 0 };
+// Who holds a lease (its holder part) and how long its worker has left to beat.
+async function whoHolds(redis: Redis, value: string): Promise<LeaseHeld> {
+  const [, worker = '', holder = 'unknown'] = value.replace(/^\?/, '').split(' ');
+  const pttl = await redis.pttl(WORKER_PREFIX + worker).catch(() => 0);
+  return { holder, expiresInMs: pttl > 0 ? pttl : 0 };
 }
