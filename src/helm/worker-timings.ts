@@ -5,23 +5,24 @@
 // later); the next worker then needs the release's lease, free once the dead worker missed 3 heartbeats, and,
 // for a release left mid-helm, waits one and a half heartbeats for a live holder before it unlocks it
 // (queue/release-lease.ts). BullMQ's defaults (30 s lock, 30 s stalled check) and a 30 s lease made that 70-100 s
-// with the helm run. Now: lock 12 s, stalled check 6 s, heartbeat 2.5 s: a job is offered again within 18 s, and
-// the release is back within 30 s (measured by `npm run test:faults`: MEASURED_RECOVERY).
+// with the helm run. Now: lock 10 s renewed every 6 s, stalled check 5 s, heartbeat 2.5 s: a job is offered again
+// within 15 s, and the release is back within 30 s (measured by `npm run test:faults`: MEASURED_RECOVERY).
 //
 // The cost, measured by `node e2e/faults/redis-traffic.ts` (`INFO commandstats` on a Redis of its own, operator
 // and one worker; commands per minute, script calls counted with the calls inside them), against the same
 // code with BullMQ's defaults and a 30 s lease renewed every 10 s: MEASURED_TRAFFIC.
-// The lock is renewed every lockDuration/2 (one batched call per worker for all its jobs) and the stalled check
-// runs five times as often; the lease costs one PEXPIRE per heartbeat per worker, however many releases it holds,
-// where a renewal per lease would cost per running helm; the idle poll is longer (drainDelay 10 s instead of 5 s:
-// a new job still wakes the worker at once).
-// The trade: a worker whose event loop is blocked longer than the lock duration (12 s) loses its job to another
+// The lock is renewed every 6 s, 4 s before it would expire (one batched call per worker for all its jobs;
+// BullMQ's defaults renew every 15 s), and the stalled check runs six times as often; the lease costs one PEXPIRE
+// per heartbeat per worker, however many releases it holds, where a renewal per lease would cost per running
+// helm; the idle poll is longer (drainDelay 10 s instead of 5 s: a new job still wakes the worker at once).
+// The trade: a worker whose event loop is blocked over 4 s beyond a lock renewal loses its job to another
 // worker; one blocked over 3 heartbeats (7.5 s) may lose its leases, finds out at its next heartbeat and aborts
 // its helm run. BullMQ's 30 s tolerated longer pauses. Raise them together for machines that pause that long.
 
 // The worker's timings; every one can be set per worker (ReleaseWorkerOptions), these are the defaults.
 export interface WorkerTimings {
-  lockDurationMs: number; // BullMQ job lock; renewed every half of it while the job runs
+  lockDurationMs: number; // BullMQ job lock
+  lockRenewMs: number; // how often a running job's lock is renewed (one batched call per worker)
   stalledIntervalMs: number; // how often a worker looks for jobs whose lock expired
   drainDelaySec: number; // how long an idle worker's blocking poll lasts (a new job ends it at once)
   heartbeatMs: number; // the worker's liveness for its release leases; dead after 3 missed heartbeats
@@ -31,8 +32,9 @@ export interface WorkerTimings {
 // Defaults: see the measurements above. The shutdown grace leaves room within Kubernetes' default 30 s
 // termination grace for helm to record the interruption and for the job to go back to the queue.
 export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
-  lockDurationMs: 12_000,
-  stalledIntervalMs: 6_000,
+  lockDurationMs: 10_000,
+  lockRenewMs: 6_000,
+  stalledIntervalMs: 5_000,
   drainDelaySec: 10,
   heartbeatMs: 2_500,
   shutdownGraceMs: 20_000,

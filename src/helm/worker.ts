@@ -101,6 +101,7 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
     concurrency: opts.concurrency ?? 4,
     maxStalledCount: 10, // a job whose worker died is picked up again, not failed
     lockDuration: t.lockDurationMs,
+    lockRenewTime: t.lockRenewMs,
     stalledInterval: t.stalledIntervalMs,
     drainDelay: t.drainDelaySec,
     settings: { backoffStrategy: (attempts, _type, err) => backoffDelay(attempts, err, base, max) },
