@@ -1,5 +1,6 @@
 import type { GitAuth } from './git/run-git.ts';
 import type { SecurityConfig } from './security-config.ts';
+import type { RedisTarget } from './redis/redis-target.ts';
 
 export type { SecurityConfig } from './security-config.ts';
 
@@ -22,7 +23,8 @@ export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
 export interface Config {
   readonly role: Role;
   readonly kubeconfig: string | undefined;
-  readonly redisUrl: string;
+  readonly redisUrl: string; // --redis-url as given (or its default); connections are built from `redis`
+  readonly redis: RedisTarget;
   readonly listen: { readonly host: string; readonly port: number };
   readonly logFormat: LogFormat;
   readonly logLevel: string;

@@ -10,6 +10,7 @@ import { startHttpServer } from './http/http-server.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { ensureCacheDirs } from './roles/cache-dirs.ts';
 import { rolesOf, STOP_ORDER, type RoleContext, type RoleName, type RunningRole } from './roles/role.ts';
+import { describeRedis } from './redis/redis-target.ts';
 
 // The entry of the `capstan` executable: --help and --version; else Config → logger and metrics → the roles asked
 // for (roles/*.ts, each composing its own ports) → one HTTP server; on SIGTERM/SIGINT the roles stop in order
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
     ...config.listen, registry: metrics.registry, ready: () => roles.every((r) => r.ready()), routes: roles.flatMap((r) => r.routes),
     apiToken: config.apiToken, dashboardToken: config.dashboardToken, warn: (message) => log.warn(message),
   });
-  log.info({ listen: server.address(), queue: config.queueName }, 'started');
+  log.info({ listen: server.address(), queue: config.queueName, redis: describeRedis(config.redis) }, 'started');
   await new Promise<void>((resolve) => {
     // `on`, not `once`: execa's exit hook re-raises a signal no other listener is left for, which killed Capstan
     // mid-helm on SIGTERM (leaving pending-*) as soon as a helm or git child had been started

@@ -3,6 +3,7 @@ import { type Config, LogFormat, Role } from '../config.ts';
 import { locateHelm } from '../helm/binary.ts';
 import { imageConfig } from './image-config.ts';
 import { readFlags, secretFlag } from './read-flags.ts';
+import { redisConfig } from './redis-config.ts';
 import { chartCacheDir, flagSource, syncSources } from './sync-config.ts';
 import { parseBool, parseDuration, parseListen, positiveInt } from './values.ts';
 
@@ -35,6 +36,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     role: roleArg as Role,
     kubeconfig: flags.given('kubeconfig'),
     redisUrl: v('redis-url'),
+    redis: redisConfig(flags, env, rest),
     listen: Object.freeze(parseListen(v('listen'))),
     logFormat: logFormat as LogFormat,
     logLevel,

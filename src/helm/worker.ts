@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisClient } from '../redis/redis-client.ts';
 import { StallingError } from '../errors/stalling-error.ts';
 import { WaitingError } from '../errors/waiting-error.ts';
 import { acquireLease, confirmWaitMs, type Lease } from './queue/release-lease.ts';
@@ -15,7 +15,8 @@ import { workerTimings, type WorkerTimings } from './worker-timings.ts';
 export interface ReleaseWorkerOptions extends Partial<WorkerTimings> {
   queueName: string;
   connection: ConnectionOptions;
-  redis: Redis; // for the per-release lease
+  prefix?: string; // of the queue's keys; BullMQ's default bull
+  redis: RedisClient; // for the per-release lease
   deps: ReconcileDeps;
   log: Logger;
   concurrency?: number;
@@ -98,6 +99,7 @@ export function startReleaseWorker(opts: ReleaseWorkerOptions): Worker<ReleaseJo
   };
   const options: WorkerOptions = {
     connection: opts.connection,
+    ...(opts.prefix ? { prefix: opts.prefix } : {}),
     concurrency: opts.concurrency ?? 4,
     maxStalledCount: 10, // a job whose worker died is picked up again, not failed
     lockDuration: t.lockDurationMs,

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config-error.ts';
 import type { Config } from '../config.ts';
 import { parseDockerConfig, type RegistryCredentials } from '../docker-config.ts';
 import { createRateLimiter } from '../image/registry/rate-limiter.ts';
 import { redisImageCache } from '../image/scan/image-cache.ts';
-import { redisOptions } from '../redis-connection.ts';
+import { connectRedis } from '../redis/redis-client.ts';
 
 // The --docker-config credentials; an unreadable or invalid file is a ConfigError naming the flag.
 function readDockerConfig(path: string | undefined): Map<string, RegistryCredentials> {
@@ -33,7 +32,7 @@ export function imageParts(config: Config, log: Logger) {
   }
   const dockerConfig = readDockerConfig(config.image.dockerConfig);
   // commands fail after a few retries instead of queueing forever: a cycle without Redis fails and backs off
-  const redis = new Redis({ ...redisOptions(config.redisUrl), maxRetriesPerRequest: 2 });
+  const redis = connectRedis(config.redis, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => log.debug({ err: err.message }, 'image cache: redis error'));
   const seen = new Set<string>();
   const limiter = createRateLimiter({ rps: config.image.rps, burst: config.image.burst });

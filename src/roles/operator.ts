@@ -4,7 +4,7 @@ import { startReleaseOperator } from '../helm/operator.ts';
 import type { ReleaseJob } from '../helm/queue/release-job.ts';
 import { dashboardRoute } from '../http/dashboard.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
-import { redisOptions } from '../redis-connection.ts';
+import { bullConnection } from '../redis/redis-client.ts';
 import type { RoleContext, RunningRole } from './role.ts';
 
 // `capstan operator`: watches HelmReleases (and what they reference) into the release queue, polls Git chart
@@ -12,7 +12,8 @@ import type { RoleContext, RunningRole } from './role.ts';
 export async function startOperatorRole({ config, log, metrics }: RoleContext): Promise<RunningRole> {
   const kc = loadKubeConfig(config.kubeconfig);
   const kube = realKubeClient(kc);
-  const queue = new Queue<ReleaseJob>(config.queueName, { connection: redisOptions(config.redisUrl) });
+  const bull = bullConnection(config.redis);
+  const queue = new Queue<ReleaseJob>(config.queueName, { connection: bull.connection, prefix: bull.prefix });
   const operator = startReleaseOperator({
     kc, queue, log: log.child({ component: 'operator' }), namespaces: config.allowNamespaces,
     resyncMs: config.chartsSyncIntervalMs, debounceMs: config.debounceMs,
@@ -33,6 +34,6 @@ export async function startOperatorRole({ config, log, metrics }: RoleContext): 
   return {
     routes,
     ready: () => ready,
-    stop: async () => { clearInterval(gauge); poller.stop(); await operator.stop(); await queue.close(); },
+    stop: async () => { clearInterval(gauge); poller.stop(); await operator.stop(); await queue.close(); await bull.close(); },
   };
 }

@@ -1,10 +1,9 @@
-import { Redis } from 'ioredis';
 import { gitChartSource } from '../helm/chart/git-source.ts';
 import { loadDigestKey } from '../helm/digest-key.ts';
 import { execHelmRunner } from '../helm/runner.ts';
 import { startReleaseWorker } from '../helm/worker.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
-import { redisOptions } from '../redis-connection.ts';
+import { bullConnection, connectRedis } from '../redis/redis-client.ts';
 import type { RoleContext, RunningRole } from './role.ts';
 
 // `capstan worker`: runs release jobs from the queue with the real helm; stopping waits for the helm runs in flight.
@@ -12,14 +11,14 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
   const kube = realKubeClient(loadKubeConfig(config.kubeconfig));
   // status.lastAppliedDigest is an HMAC under this installation's key, shared by every worker through a Secret
   const digestKey = await loadDigestKey(kube, config.leaderElectionNamespace);
-  const connection = redisOptions(config.redisUrl);
-  const redis = new Redis(connection);
+  const bull = bullConnection(config.redis);
+  const redis = connectRedis(config.redis);
   const helm = execHelmRunner({
     binary: config.helmBinary, kubeconfig: config.kubeconfig, helmHome: config.helmCacheDir,
     onRun: (verb) => metrics.helmInvocations.inc({ verb }),
   });
   const worker = startReleaseWorker({
-    queueName: config.queueName, connection, redis, log: log.child({ component: 'worker' }),
+    queueName: config.queueName, connection: bull.connection, prefix: bull.prefix, redis, log: log.child({ component: 'worker' }),
     concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
     deps: {
       kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
@@ -36,5 +35,5 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
     onOutcome: (outcome, seconds) => metrics.releaseDuration.observe({ outcome }, seconds),
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
-  return { routes: [], ready: () => true, stop: async () => { await worker.close(); await redis.quit(); } };
+  return { routes: [], ready: () => true, stop: async () => { await worker.close(); await bull.close(); await redis.quit(); } };
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../redis/redis-client.ts';
 import { ACQUIRE, CHECK, CONFIRM, LEASE_PREFIX, RELEASE, WORKER_PREFIX } from './lease-scripts.ts';
 
 // Lease timings; default heartbeat 2.5 s: a worker that stops beating is taken for dead after 3 heartbeats.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../redis/redis-client.ts';
 
 // A repository's tag list as last read, and when.
 export interface CachedTags { tags: string[]; fetchedAt: number }
