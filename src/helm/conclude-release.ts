@@ -2,12 +2,12 @@ import { ConditionType } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { AttemptFailure } from './actions/outcome.ts';
 import { Verdict, type Decision } from './next-action.ts';
 import { recordEvent, type ReleaseContext } from './release-context.ts';
-import { statusAttemptFailed, statusReleased, statusUnchanged } from './status/conclusion-status.ts';
+import { statusAdopted, statusAttemptFailed, statusReleased, statusUnchanged } from './status/conclusion-status.ts';
 import { statusForStall } from './status/phase-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 
 // What a reconcile that ran to its end came to.
-export type ReleaseOutcome = 'released' | 'stalled' | 'unchanged';
+export type ReleaseOutcome = 'released' | 'stalled' | 'unchanged' | 'adopted';
 
 // What the loop knows when it ends: the release, the one status writer, the failed attempt of this reconcile (it
 // counts against the budget) and the error of its last failed step.
@@ -15,7 +15,7 @@ export interface EndOfRun { ctx: ReleaseContext; writer: StatusWriter; failure?:
 
 // Ends a reconcile when next-action says `none`: a released attempt is recorded (objects annotated and the Event
 // recorded before Ready turns True), a failed one is written and its error rethrown for the queue to retry with
-// backoff, an unchanged release is written only when Helm's status of it moved.
+// backoff, an unchanged release is written only when Helm's status of it moved, an adopted one is recorded as released.
 export async function concludeRelease(run: EndOfRun, decision: Decision): Promise<ReleaseOutcome> {
   const { ctx, writer } = run;
   const now = ctx.deps.now();
@@ -25,6 +25,11 @@ export async function concludeRelease(run: EndOfRun, decision: Decision): Promis
       await recordEvent(ctx, 'Normal', 'ReleaseSynced', `managed release '${ctx.releaseName}' in namespace '${ctx.targetNamespace}' synchronized`);
       await writer.flush();
       return 'released';
+    case Verdict.Adopted:
+      writer.set(statusAdopted(writer.status, ctx, now));
+      await recordEvent(ctx, 'Normal', 'Adopted', `release '${ctx.releaseName}' in namespace '${ctx.targetNamespace}' taken over unchanged at revision ${ctx.history[0]?.version}: it already has the desired chart and values, so it was not upgraded`);
+      await writer.flush();
+      return 'adopted';
     case Verdict.Failed:
       if (run.failure) await recordFailure(run, run.failure);
       await writer.flush();

@@ -9,6 +9,7 @@ export const Action = {
   Rollback: 'rollback',
   Uninstall: 'uninstall',
   Unlock: 'unlock',
+  Adopt: 'adopt', // a release taken over: compared with what is deployed (two reads, no change); adopted, or upgraded
   Stall: 'stall',
   None: 'none',
 } as const;
@@ -20,7 +21,8 @@ export type StepAction = Exclude<Action, typeof Action.Stall | typeof Action.Non
 // The action a sequence of steps began with: an attempt at the desired inputs, or the recovery of a lock.
 export type Sequence = typeof Action.Install | typeof Action.Upgrade | typeof Action.Unlock;
 
-// What the previous step of this reconcile did: its action, whether it succeeded, and the sequence it is part of.
+// What the previous step of this reconcile did: its action, whether it succeeded (adopt: whether it adopted), and
+// the sequence it is part of.
 export interface PreviousStep { action: StepAction; ok: boolean; began: Sequence }
 
 // The record of a step just taken: install, upgrade and unlock begin a sequence, the others continue the previous one.
@@ -30,8 +32,8 @@ export function stepTaken(action: StepAction, ok: boolean, previous: PreviousSte
 }
 
 // What this reconcile came to when nothing more is to run: the attempt released the inputs, it failed within the
-// retry budget (the queue retries with backoff), or there was nothing to do.
-export const Verdict = { Released: 'released', Failed: 'failed', Unchanged: 'unchanged' } as const;
+// retry budget (the queue retries with backoff), there was nothing to do, or a release taken over was adopted as it is.
+export const Verdict = { Released: 'released', Failed: 'failed', Unchanged: 'unchanged', Adopted: 'adopted' } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 // The next action and why; `verdict` comes with `none`.
@@ -48,6 +50,8 @@ export function actionForState(state: ReleaseState): Action {
       return Action.Install;
     case ReleaseStatus.Locked:
       return Action.Unlock;
+    case ReleaseStatus.Unrecorded:
+      return Action.Adopt;
     case ReleaseStatus.OutOfSync:
     case ReleaseStatus.Failed:
       return Action.Upgrade;
@@ -64,6 +68,10 @@ export function nextAction(input: DecisionInput): Decision {
   if (!p) return fromState(input);
   const { spec, history } = input;
   switch (p.action) {
+    case Action.Adopt:
+      return p.ok
+        ? { action: Action.None, reason: 'taken over unchanged: the deployed release has the desired chart and values', verdict: Verdict.Adopted }
+        : { action: Action.Upgrade, reason: 'taken over, but the deployed release differs from the desired one (or helm could not tell)' };
     case Action.Unlock:
       if (history[0]?.status === 'uninstalling') return { action: Action.Uninstall, reason: 'the release was left uninstalling: finish the uninstall' };
       return rollbackTarget(history)

@@ -42,7 +42,8 @@ export function mayBeMidAction(history: readonly HelmRevision[], phase: string |
 export function historyAfter(history: readonly HelmRevision[], outcome: StepOutcome): readonly HelmRevision[] | undefined {
   switch (outcome.action) {
     case 'test':
-      return history; // helm test writes no revision
+    case 'adopt':
+      return history; // helm test writes no revision, adoption only reads
     case 'unlock':
       return history.map((r) => (r.version === outcome.revision && PENDING.test(r.status) ? { ...r, status: 'failed', description: unlockedDescription(r.status) } : r));
     case 'uninstall':

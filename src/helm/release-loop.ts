@@ -1,3 +1,4 @@
+import { adopt } from './actions/adopt.ts';
 import { assertOwnership } from './actions/antecedent.ts';
 import { install } from './actions/install.ts';
 import { attemptFailure, type StepOutcome } from './actions/outcome.ts';
@@ -20,7 +21,7 @@ export const MAX_STEPS = 8;
 
 // Each action that runs something, one file each: one helm call (unlock: one write to Helm's storage).
 const ACTIONS: Record<StepAction, (ctx: ReleaseContext) => Promise<StepOutcome>> = {
-  install, upgrade, test: testRelease, rollback, uninstall, unlock,
+  install, upgrade, test: testRelease, rollback, uninstall, unlock, adopt,
 };
 
 // Decide, then act, one step at a time: next-action names the next action from the history and the status as
@@ -37,12 +38,13 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
     if (decision.action === Action.Stall) return stallRelease(run, decision);
     const action = decision.action;
     if (step === 1) await ctx.deps.confirmLease?.(mayBeMidAction(ctx.history, ctx.hr.status?.phase));
-    if (action === Action.Upgrade) await assertOwnership(ctx); // refused before anything of another HelmRelease's is touched
+    // refused before anything of another HelmRelease's is touched or adopted (checked once: adopt, then upgrade)
+    if (action === Action.Adopt || (action === Action.Upgrade && previous?.action !== Action.Adopt)) await assertOwnership(ctx);
     writer.set(statusBefore(writer.status, action, { ctx, now: ctx.deps.now() }));
     await writer.flush();
     const outcome = await ACTIONS[action](ctx);
     await apply(run, outcome);
-    previous = stepTaken(action, !outcome.error, previous);
+    previous = stepTaken(action, outcome.action === 'adopt' ? outcome.adopted : !outcome.error, previous);
   }
   throw new Error(`release ${ctx.releaseName} was not settled after ${MAX_STEPS} steps`);
 }
@@ -51,6 +53,7 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
 async function apply(run: EndOfRun, outcome: StepOutcome): Promise<void> {
   const { ctx, writer } = run;
   if (outcome.error) ctx.deps.log.warn({ action: outcome.action, err: outcome.error.message }, 'step failed');
+  if (outcome.action === 'adopt') ctx.deps.log.info({ adopted: outcome.adopted, reason: outcome.reason }, 'compared with the deployed release');
   writer.set(statusAfter(writer.status, outcome, { ctx, now: ctx.deps.now() }));
   for (const e of outcomeEvents(outcome, ctx)) await recordEvent(ctx, e.type, e.reason, e.message);
   ctx.history = historyAfter(ctx.history, outcome) ?? (await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName));

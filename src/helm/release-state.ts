@@ -8,6 +8,7 @@ export const ReleaseStatus = {
   Absent: 'Absent', // no release: install
   Locked: 'Locked', // a pending-* left by a dead worker (we hold the lease): unlock
   OutOfSync: 'OutOfSync', // inputs differ from the last good release, or it changed outside Capstan: upgrade
+  Unrecorded: 'Unrecorded', // deployed, but Capstan recorded no digest (taken over): adopt as it is, or upgrade (adopt.ts)
   Failed: 'Failed', // the last attempt at these inputs failed and the budget allows another: upgrade again
   RetriesExhausted: 'RetriesExhausted', // the budget is spent on these inputs: stall until they change
   InSync: 'InSync', // nothing to do, and no helm call
@@ -52,6 +53,9 @@ export function determineReleaseState({ history, recorded, spec, desiredDigest }
     return { status: ReleaseStatus.RetriesExhausted, reason: 'upgrade failed and was rolled back; change the spec to try again (or set rollback.retry)' };
   }
   if (latest.status !== 'deployed') return { status: ReleaseStatus.OutOfSync, reason: `release is ${latest.status}` };
+  if (recorded.lastAppliedDigest === undefined && recorded.lastAttemptedDigest === undefined) {
+    return { status: ReleaseStatus.Unrecorded, reason: `revision ${latest.version} was released without Capstan (taken over): compare it with the desired inputs` };
+  }
   if (recorded.lastAppliedDigest !== desiredDigest) return { status: ReleaseStatus.OutOfSync, reason: 'desired inputs changed' };
   if (recorded.lastReleaseVersion !== latest.version) {
     return { status: ReleaseStatus.OutOfSync, reason: `revision ${latest.version} was made outside Capstan` };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { redact } from '../redact.ts';
+import { parseMetadataOutput, parseValuesOutput, type DeployedMetadata } from './deployed-release.ts';
 import { HelmError } from './helm-error.ts';
 import { parseReleaseOutput, type ReleaseInfo } from './release-output.ts';
 
@@ -36,6 +37,10 @@ export interface HelmRunner {
   test(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
   uninstall(opts: ReleaseTarget & { timeoutSec: number }): Promise<void>;
   manifest(opts: ReleaseTarget): Promise<string>;
+  // `helm get metadata` and `helm get values` of the newest revision: what a release Capstan never recorded (taken
+  // over from the Helm Operator) is compared with before it is adopted unchanged (adopt.ts); undefined if unreadable.
+  metadata(opts: ReleaseTarget): Promise<DeployedMetadata | undefined>;
+  values(opts: ReleaseTarget): Promise<Record<string, unknown> | undefined>;
   // `helm dependency build` in a chart directory (Git charts, unless chart.skipDepUpdate).
   dependencyBuild(opts: { chartDir: string; signal?: AbortSignal; timeoutSec?: number }): Promise<void>;
 }
@@ -111,6 +116,8 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     test: async (o) => void (await run(['test'], o, { positional: [o.release], flags: ['--timeout', `${o.timeoutSec}s`] }, o.timeoutSec)),
     uninstall: async (o) => void (await run(['uninstall'], o, { positional: [o.release], flags: ['--timeout', `${o.timeoutSec}s`, '--wait'] }, o.timeoutSec)),
     manifest: (o) => run(['get', 'manifest'], o, { positional: [o.release], flags: [] }),
+    metadata: async (o) => parseMetadataOutput(await run(['get', 'metadata'], o, { positional: [o.release], flags: ['--output', 'json'] })),
+    values: async (o) => parseValuesOutput(await run(['get', 'values'], o, { positional: [o.release], flags: ['--output', 'json'] })),
     dependencyBuild: async (o) => void (await run(['dependency', 'build'], undefined, { positional: [o.chartDir], flags: [] }, o.timeoutSec ?? 120, o.signal)),
   };
 }

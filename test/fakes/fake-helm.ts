@@ -8,6 +8,10 @@ import type { FakeKube } from './fake-kube.ts';
 export class FakeHelm implements HelmRunner {
   calls: Array<{ verb: string; release: string; values?: Record<string, unknown>; force?: boolean }> = [];
   fail = new Set<string>();
+  // the user-supplied values of each release's newest revision (`ns/release`), as `helm get values` reports them;
+  // install and upgrade set them, a test may seed them; and the chart version `helm get metadata` reports
+  deployedValues = new Map<string, Record<string, unknown>>();
+  chartVersion = '0.1.0';
   during?: (verb: string) => void;
   private readonly kube: FakeKube;
   constructor(kube: FakeKube) {
@@ -29,7 +33,9 @@ export class FakeHelm implements HelmRunner {
       if (verb !== 'test') this.revise(o.namespace, o.release, 'failed');
       throw new Error(`${verb} failed`);
     }
-    return verb === 'test' ? {} : { version: this.revise(o.namespace, o.release, 'deployed'), status: 'deployed', manifest: '' };
+    if (verb === 'test') return {};
+    if (o.values) this.deployedValues.set(`${o.namespace}/${o.release}`, structuredClone(o.values));
+    return { version: this.revise(o.namespace, o.release, 'deployed'), status: 'deployed', manifest: '' };
   }
   // as helm: a name whose history is kept (even uninstalled) is taken unless --replace
   install = async (o: InstallOptions) => {
@@ -48,5 +54,14 @@ export class FakeHelm implements HelmRunner {
     this.kube.storage.delete(`${o.namespace}/${o.release}`);
   }
   async manifest() { this.calls.push({ verb: 'get', release: '' }); return ''; }
+  async metadata(o: { release: string; namespace: string }) {
+    this.calls.push({ verb: 'get', release: o.release });
+    const latest = this.kube.storage.get(`${o.namespace}/${o.release}`)?.[0];
+    return latest && { chart: latest.chart, version: this.chartVersion, revision: latest.version, status: latest.status };
+  }
+  async values(o: { release: string; namespace: string }) {
+    this.calls.push({ verb: 'get', release: o.release });
+    return structuredClone(this.deployedValues.get(`${o.namespace}/${o.release}`));
+  }
   async dependencyBuild() {}
 }

@@ -25,7 +25,11 @@ const table: Row[] = [
   ['pending-upgrade left by a dead worker: unlock', [rev(3, 'pending-upgrade'), rev(2, 'deployed')], inSync, spec(), undefined, 'unlock'],
   ['left uninstalling: unlock', [rev(3, 'uninstalling')], inSync, spec(), undefined, 'unlock'],
   ['budget spent: stall', [rev(4, 'failed')], attempting(5), spec(), undefined, 'stall'],
+  ['taken over, no digest recorded: adopt', [rev(5, 'deployed')], {}, spec(), undefined, 'adopt'],
   ['in sync: none, unchanged', [rev(2, 'deployed')], inSync, spec(), undefined, 'none', 'unchanged'],
+  // after the comparison of a release taken over with what is deployed
+  ['same chart and values as deployed: none, adopted (no upgrade)', [rev(5, 'deployed')], {}, spec(), step('adopt', true, 'upgrade'), 'none', 'adopted'],
+  ['differs from what is deployed: upgrade', [rev(5, 'deployed')], {}, spec(), step('adopt', false, 'upgrade'), 'upgrade'],
   // after an unlock
   ['unlocked with a good revision: rollback', [rev(3, 'failed'), rev(2, 'deployed')], inSync, spec(), step('unlock', true, 'unlock'), 'rollback'],
   ['unlocked a pending-install: uninstall', [rev(1, 'failed')], {}, spec(), step('unlock', true, 'unlock'), 'uninstall'],

@@ -27,6 +27,8 @@ describe('execHelmRunner puts `--` before every positional argument of helm', ()
     ['test', () => helm.test({ ...target, timeoutSec: 5 }), ['test'], ['--set=evil']],
     ['uninstall', () => helm.uninstall({ ...target, timeoutSec: 5 }), ['uninstall'], ['--set=evil']],
     ['get manifest', () => helm.manifest(target), ['get', 'manifest'], ['--set=evil']],
+    ['get metadata', () => helm.metadata(target), ['get', 'metadata'], ['--set=evil']],
+    ['get values', () => helm.values(target), ['get', 'values'], ['--set=evil']],
     ['dependency build', () => helm.dependencyBuild({ chartDir: '--help' }), ['dependency', 'build'], ['--help']],
   ];
   for (const [what, call, verb, positional] of cases) {

@@ -7,7 +7,8 @@ export type StepOutcome =
   | { action: 'test'; error?: Error }
   | { action: 'rollback'; error?: Error; target: number; revision?: number } // target: the revision gone back to
   | { action: 'uninstall'; error?: Error }
-  | { action: 'unlock'; error?: Error; revision: number; left: string }; // the revision left `left` (pending-*, uninstalling)
+  | { action: 'unlock'; error?: Error; revision: number; left: string } // the revision left `left` (pending-*, uninstalling)
+  | { action: 'adopt'; error?: undefined; adopted: boolean; reason: string }; // never an error: not adopted means upgrade
 
 // A failed attempt at the desired inputs, which counts against the retry budget: what failed, and why.
 export interface AttemptFailure { what: 'installation' | 'upgrade' | 'test'; error: Error }

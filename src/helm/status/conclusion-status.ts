@@ -16,6 +16,17 @@ export function statusReleased(status: HelmReleaseStatus, ctx: ReleaseContext, n
   return statusForPhase(released, Phase.Succeeded, `Release was successful for ${describe(ctx)}.`, { now });
 }
 
+// The status of a release taken over unchanged (adopt.ts): recorded as if Capstan had released the revision that
+// is deployed (digest, Helm revision, chart revision), phase Succeeded; nothing ran.
+export function statusAdopted(status: HelmReleaseStatus, ctx: ReleaseContext, now: Date): HelmReleaseStatus {
+  const latest = ctx.history[0];
+  const adopted = {
+    ...status, revision: ctx.chart.revision, lastAppliedDigest: ctx.digest, lastReleaseVersion: latest?.version,
+    releaseName: ctx.releaseName, releaseStatus: latest?.status, failures: 0,
+  };
+  return statusForPhase(adopted, Phase.Succeeded, `Release was taken over unchanged for ${describe(ctx)} at revision ${latest?.version}.`, { now });
+}
+
 // The status of a release whose attempt failed: phase Failed naming the cause, except that a failure that was
 // rolled back keeps the phase RolledBack, as the Helm Operator wrote it (scripts look for it).
 export function statusAttemptFailed(status: HelmReleaseStatus, failure: AttemptFailure, ctx: ReleaseContext, now: Date): HelmReleaseStatus {

@@ -34,6 +34,7 @@ export function statusBefore(status: HelmReleaseStatus, action: StepAction, fact
       return enter(status, Phase.Failed, `${d} revision ${latest?.version} was left ${latest?.status} by a worker that stopped; recovering`, facts);
     }
     case 'uninstall':
+    case 'adopt': // read-only: the phase the Helm Operator left stays until the adoption or the upgrade concludes
       return status;
   }
 }
@@ -56,6 +57,7 @@ export function statusAfter(status: HelmReleaseStatus, outcome: StepOutcome, fac
         : enter(status, Phase.RolledBack, `Rolled back ${d} to revision ${outcome.target}.`, facts);
     case 'uninstall':
     case 'unlock':
+    case 'adopt':
       return status;
   }
 }
