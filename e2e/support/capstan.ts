@@ -17,6 +17,15 @@ export interface CapstanProcess {
   kill(): Promise<void>;
 }
 
+// With CAPSTAN_TEST_REDIS_CLUSTER (seed nodes from e2e/services/redis-cluster.sh start), a test's Capstan uses that
+// Redis Cluster in place of REDIS_URL, unless the test names a Redis of its own.
+function clusterEnv(args: readonly string[], env: Record<string, string> = {}): Record<string, string> {
+  const seeds = process.env.CAPSTAN_TEST_REDIS_CLUSTER;
+  const ownRedis = args.some((a) => /^--redis-(url|sentinel|cluster)\b/.test(a)) || Object.keys(env).some((k) => /^(CAPSTAN_)?REDIS_URL$/.test(k));
+  if (!seeds || ownRedis) return {};
+  return { REDIS_URL: '', CAPSTAN_REDIS_CLUSTER: seeds };
+}
+
 export async function startCapstan(opts: {
   role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
   port?: number; // default a free one
@@ -31,7 +40,7 @@ export async function startCapstan(opts: {
     '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',
     ...(opts.allowPrivateNetworks === false ? [] : ['--allow-private-networks']),
     ...(opts.args ?? []),
-  ], { reject: false, all: true, buffer: false, detached: true, env: opts.env ?? {} });
+  ], { reject: false, all: true, buffer: false, detached: true, env: { ...clusterEnv(opts.args ?? [], opts.env), ...opts.env } });
   let exited: number | undefined;
   void proc.then((r) => { exited = r.exitCode ?? -1; });
   let out = '';
