@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CHECKSUM_ANNOTATION, checksum, gcMark, GC_MARK_LABEL, withSyncMetadata } from './checksum.ts';
 import type { SyncCluster } from './cluster.ts';
+import { appliedByFluxd } from './fluxd-applied.ts';
 import { loadManifests } from '../manifests/load-manifests.ts';
 import { defaultClusterScoped, id, metadataStrings, type LoadError, type Manifest } from '../manifests/manifest.ts';
 import { orderForApply, rankOfKind } from './order.ts';
@@ -56,7 +57,8 @@ function byRank(ordered: readonly Manifest[]): Manifest[][] {
 
 // Syncs one revision of a source: load (a broken file is reported and skipped), apply in fluxd's order with
 // Namespaces and CRDs first (waiting until each CRD is Established), skip objects whose live checksum already
-// matches when the revision is the one synced before, then garbage-collect only after a complete plan.
+// matches (or that fluxd applied from the same manifest: fluxd-applied.ts) when the revision is the one synced
+// before, then garbage-collect only after a complete plan.
 export async function syncSource(source: SyncSource, revision: string, deps: { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string; signal?: AbortSignal }): Promise<SyncRecord> {
   const started = performance.now();
   const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
@@ -79,9 +81,10 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
       return void record.failed.push({ id: mid, message: `not applied: ${String(deps.signal.reason ?? 'sync timed out')}` });
     }
     const sum = checksum(m);
-    if (deps.lastSyncedRevision === revision && current?.annotations?.[CHECKSUM_ANNOTATION] === sum) {
-      return void record.unchanged.push(mid);
-    }
+    // at the revision synced before (by Capstan, or by fluxd: its flux-sync tag), an object applied from this
+    // manifest is left alone: stamped with this checksum, or, taken over from fluxd, kubectl's record of it equal
+    const same = () => current?.annotations?.[CHECKSUM_ANNOTATION] === sum || appliedByFluxd(m, current, gcMark(source.id, mid));
+    if (deps.lastSyncedRevision === revision && same()) return void record.unchanged.push(mid);
     await applyOne(m, mid, sum, source, deps, record);
   };
   // one rank after another (Namespaces, CRDs, ... as fluxd ordered them); within a rank, APPLY_CONCURRENCY at once
