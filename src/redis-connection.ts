@@ -1,17 +1,9 @@
-// ioredis options from a redis:// URL, as BullMQ wants them (it opens and closes its own connections).
-export interface RedisConnection {
-  host: string; port: number; username?: string; password?: string; db?: number; tls?: object; maxRetriesPerRequest: null;
-}
+import type { RedisOptions } from 'ioredis';
+import { ioredisOptions } from './redis/redis-client.ts';
+import { redisTarget } from './redis/redis-target.ts';
 
-export function redisOptions(url: string): RedisConnection {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
-  };
+// ioredis options from a Redis URL (redis://, rediss://, redis+sentinel://), for the tests and benchmarks that reach
+// Capstan's Redis directly; Capstan itself builds its connections from config.redis (redis/redis-client.ts).
+export function redisOptions(url: string): Omit<RedisOptions, 'retryStrategy'> {
+  return ioredisOptions(redisTarget({ url }));
 }
