@@ -49,8 +49,10 @@ interface Held { key: string; token: string; rest: string; mark: string; lost: A
 // One keeper per Redis connection: the worker process's identity, its liveness key and its heartbeat.
 const keepers = new WeakMap<Redis, ReturnType<typeof keeper>>();
 function keeperOf(redis: Redis, heartbeatMs: number): ReturnType<typeof keeper> {
-  let k = keepers.get(redis);
-  if (!k) keepers.set(redis, (k = keeper(redis, heartbeatMs)));
+  const known = keepers.get(redis);
+  if (known) return known;
+  const k = keeper(redis, heartbeatMs);
+  keepers.set(redis, k);
   return k;
 }
 
@@ -116,5 +118,5 @@ function keeper(redis: Redis, heartbeatMs: number) {
 async function whoHolds(redis: Redis, value: string): Promise<LeaseHeld> {
   const [, worker = '', holder = 'unknown'] = value.replace(/^\?/, '').split(' ');
   const pttl = await redis.pttl(WORKER_PREFIX + worker).catch(() => 0);
-  return { holder, expiresInMs: pttl > 0 ? pttl : 0 };
+  return { holder, expiresInMs: Math.max(pttl, 0) };
 }
