@@ -11,6 +11,7 @@ import { fluxSyncSetName } from './checksum.ts';
 import { memoryMarker, type SyncMarker } from './sync-marker.ts';
 import type { SyncCluster } from './cluster.ts';
 import { syncSource, type SyncRecord } from './sync-source.ts';
+import { syncDue } from './sync-due.ts';
 
 // The sync loop's ports and observers; the first retry after a failed cycle waits `retryBaseMs` (default 10 s),
 // doubling up to the sync interval.
@@ -44,6 +45,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   let lastRecord: SyncRecord | undefined;
   let failing: SyncFailing | undefined;
   let lastSyncAt = 0;
+  let incompleteSyncs = 0; // syncs in a row that left something unapplied: retried with backoff (sync-due.ts)
   let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
   const every = Math.min(sync.gitPollIntervalMs, sync.syncIntervalMs);
   const gitOpts = { timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh };
@@ -67,6 +69,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     if (record === lastRecord) return every;
     lastRecord = record;
     if (record.complete) lastSynced = record.revision;
+    incompleteSyncs = record.complete ? 0 : incompleteSyncs + 1;
     opts.onRecord?.(record);
     opts.log.info({ revision: record.revision, applied: record.applied.length, unchanged: record.unchanged.length,
       failed: record.failed.length, loadErrors: record.loadErrors.length, deleted: record.deleted.length,
@@ -77,8 +80,9 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     const dir = await fetchMirror(url, { cacheDir: sync.cacheDir, minIntervalMs: 0, timeoutMs: opts.gitTimeoutMs, auth: sync.auth, ssh: sync.ssh });
     const sha = await resolveRef(dir, sync.gitBranch, { timeoutMs: opts.gitTimeoutMs });
     if (!sha) throw new Error(`--git-branch: "${sync.gitBranch}" is not a branch of ${redact(url, sync.auth ? [sync.auth] : [])}`);
-    // fetched every --git-poll-interval; applied when the head moved, when triggered, or every --sync-interval
-    const due = forced || sha !== lastRecord?.revision || Date.now() - lastSyncAt >= sync.syncIntervalMs;
+    // fetched every --git-poll-interval; applied when due (sync-due.ts)
+    const due = syncDue({ forced, head: sha, last: lastRecord, sinceLastSyncMs: Date.now() - lastSyncAt,
+      syncIntervalMs: sync.syncIntervalMs, retryBaseMs: opts.retryBaseMs ?? 10_000, incompleteSyncs });
     if (!due && lastRecord) return lastRecord;
     forced = false;
     lastSyncAt = Date.now();
