@@ -56,10 +56,11 @@ describe('Capstan on a 3-master Redis Cluster', () => {
     chart = { repository: repo.url, name: 'hello', version: '0.1.0' };
     done.add(processes, async (ps) => { for (const p of ps) await p.stop(); });
     const env = { REDIS_URL: '', CAPSTAN_REDIS_CLUSTER: seeds };
-    processes.push(await startCapstan({ role: 'operator', namespace: ns, queue, env }));
-    for (let i = 0; i < 2; i++) {
-      processes.push(await startCapstan({ role: 'worker', namespace: ns, queue, env, args: ['--helm-binary', helm.binary, '--concurrency', '2'] }));
-    }
+    const worker = () => startCapstan({ role: 'worker', namespace: ns, queue, env, args: ['--helm-binary', helm.binary, '--concurrency', '2'] });
+    // started side by side; those that did start are stopped by the cleanup even when another failed
+    const started = await Promise.allSettled([startCapstan({ role: 'operator', namespace: ns, queue, env }), worker(), worker()]);
+    for (const r of started) if (r.status === 'fulfilled') processes.push(r.value);
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
   });
   after(() => done.run());
 

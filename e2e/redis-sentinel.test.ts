@@ -48,8 +48,11 @@ describe('Capstan on a Redis found through Sentinels, failed over in the middle 
       '--redis-sentinel-password-file', join(dir, 'sentinel-password'), '--helm-binary', helm.binary];
     // the master's password from the variable, the Sentinels' from the file; REDIS_URL (the shared Redis) unset
     const env = { REDIS_URL: '', CAPSTAN_REDIS_PASSWORD: password };
-    processes.push(await startCapstan({ role: 'operator', namespace: ns, queue, args, env }));
-    for (let i = 0; i < 2; i++) processes.push(await startCapstan({ role: 'worker', namespace: ns, queue, env, args: [...args, '--concurrency', '3'] }));
+    const worker = () => startCapstan({ role: 'worker', namespace: ns, queue, env, args: [...args, '--concurrency', '3'] });
+    // started side by side; those that did start are stopped by the cleanup even when another failed
+    const started = await Promise.allSettled([startCapstan({ role: 'operator', namespace: ns, queue, args, env }), worker(), worker()]);
+    for (const r of started) if (r.status === 'fulfilled') processes.push(r.value);
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
   });
   after(() => done.run());
 
