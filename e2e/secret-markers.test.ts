@@ -90,7 +90,7 @@ describe('no secret leaks: markers in every credential and value, through every 
     assert.ok(helm, 'no helm: run helm-bin/build.sh');
     const shims = commandLineLog(join(dir, 'shims'), { git: '/usr/bin/git', ssh: '/usr/bin/ssh', helm });
     const watcher = watchCommandLines();
-    const shortLived = execa('sh', ['-c', 'sleep 0.3', canary.value], { reject: false }); // a short-lived command line
+    const shortLived = execa('sh', ['-c', 'sleep 1.5', canary.value], { reject: false }); // a short-lived command line (long enough for a loaded machine's sampling)
     try {
       capstan = await startCapstan({ role: 'run', namespace: ns, queue, keepOutput: Number.POSITIVE_INFINITY,
         env: { PATH: `${shims.bin}:${process.env.PATH ?? ''}` }, args: [
