@@ -104,7 +104,7 @@ FROM $base
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version && rm -rf /tmp/*
 EOF
   podman build --pull=never --network none -t "$nodebase" "$ctx" >/dev/null
 }
@@ -132,6 +132,7 @@ build(){
   fi
   podman build --pull=never --network host --volume "$work/npmrc:/usr/local/etc/npmrc:ro" "${lend[@]}" \
     --build-arg "BASE=$nodebase" --build-arg "HELM=$helmimg" -t "$image" . >&2
+  podman image prune --force >/dev/null   # the images this one replaced; the layer cache stays
 }
 
 run_inside(){
