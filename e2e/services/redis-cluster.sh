@@ -9,15 +9,23 @@ case "$cmd" in
   start)
     . "$(dirname "$0")/../free-port.sh"
     mkdir -p "$dir"; seeds=()
+    # Each node's cluster bus port is chosen too (Redis's default, port + 10000, may fall in the ephemeral range that
+    # outgoing connections take); a node that does not answer, a port taken meanwhile, is started on others.
     for i in 1 2 3; do
-      free_port port; mkdir -p "$dir/$i"
-      redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-config-file "$dir/$i/nodes.conf" \
-        --cluster-node-timeout 5000 --save "" --appendonly no --dir "$dir/$i" \
-        --daemonize yes --pidfile "$dir/$i/redis.pid" --logfile "$dir/$i/redis.log" >&2
+      mkdir -p "$dir/$i"; up=
+      for _ in 1 2 3 4 5; do
+        free_port port; free_port bus
+        redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-port "$bus" \
+          --cluster-config-file "$dir/$i/nodes.conf" --cluster-node-timeout 5000 --save "" --appendonly no --dir "$dir/$i" \
+          --daemonize yes --pidfile "$dir/$i/redis.pid" --logfile "$dir/$i/redis.log" >&2 || true
+        for _ in $(seq 50); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && { up=1; break; }; sleep 0.1; done
+        [ -n "$up" ] && break
+        echo "redis-cluster.sh: node $i did not start on port $port (bus $bus), trying others" >&2
+        tail -3 "$dir/$i/redis.log" >&2 || true
+        rm -f "$dir/$i/nodes.conf"
+      done
+      [ -n "$up" ] || { echo "redis-cluster.sh: node $i did not start" >&2; exit 1; }
       seeds+=("127.0.0.1:$port")
-    done
-    for seed in "${seeds[@]}"; do
-      for _ in $(seq 50); do redis-cli -p "${seed#*:}" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
     done
     redis-cli --cluster create "${seeds[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 \
       || { echo "redis-cluster.sh: cluster create failed" >&2; cat "$dir/create.log" >&2; exit 1; }
