@@ -10,7 +10,7 @@ export type Role = 'daemon' | 'operator' | 'worker';
 // tests running at once never share or overwrite them. `remove` deletes what was made outside the namespace.
 export async function applyRoleAccounts(namespace: string): Promise<{ account: (role: Role) => string; remove: () => Promise<void> }> {
   const suffix = `-${randomBytes(3).toString('hex')}`;
-  const rbac = objects(await renderKustomize(namespace, [`nameSuffix: ${suffix}`]))
+  const rbac = objects(await renderKustomize(namespace, [`nameSuffix: ${JSON.stringify(suffix)}`]))
     .filter((o) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
   if (rbac.length !== 9) throw new Error(`deploy/ has ${rbac.length} RBAC objects, not 3 per role`);
   const yaml = rbac.map((o) => dump(o)).join('---\n');

@@ -35,7 +35,7 @@ export async function renderKustomize(namespace: string, overlay: string[] = [])
   const dir = mkdtempSync(join(tmpdir(), 'capstan-overlay-'));
   try {
     const base = relative(dir, DEPLOY_DIR);
-    writeFileSync(join(dir, 'kustomization.yaml'), [`namespace: ${namespace}`, `resources: [${base}]`, ...overlay.map((l) => l.replaceAll('BASE', base))].join('\n'));
+    writeFileSync(join(dir, 'kustomization.yaml'), [`namespace: ${JSON.stringify(namespace)}`, `resources: [${base}]`, ...overlay.map((l) => l.replaceAll('BASE', base))].join('\n'));
     const r = await kubectl(['kustomize', dir]);
     if (r.exitCode !== 0) throw new Error(`kubectl kustomize: ${r.stderr}`);
     return r.stdout;
