@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../../redis/redis-client.ts';
 import { ACQUIRE, CHECK, CONFIRM, LEASE_PREFIX, RELEASE, WORKER_PREFIX } from './lease-scripts.ts';
+import { replicaWaiter } from './replica-wait.ts';
 
 // Lease timings; default heartbeat 2.5 s: a worker that stops beating is taken for dead after 3 heartbeats.
 export interface LeaseOptions {
@@ -34,7 +35,9 @@ const LEASE_REFRESH_BEATS = 24;
 // the operator enqueues the releases again and another worker may take a lease before the live worker's next
 // heartbeat notices the loss and re-creates them. So a new lease is only a claim, which a live holder's heartbeat
 // takes back. Before acting on a release that may be mid-action (a helm run may be going on), the claimant
-// confirms after waiting one and a half heartbeats (`confirmWaitMs`); otherwise at once.
+// confirms after waiting one and a half heartbeats (`confirmWaitMs`); otherwise at once. With replicas (Sentinel),
+// a confirmation and a release return only once a replica has them (replica-wait.ts), so a failover right after
+// cannot lose the lease of a release whose helm run has begun, nor bring back one released.
 export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions = {}): Promise<{ lease: Lease } | { held: LeaseHeld }> {
   return keeperOf(redis, opts.heartbeatMs ?? 2_500).acquire(key, (opts.holder ?? '').replace(/\s+/g, '_') || '-');
 }
@@ -63,6 +66,7 @@ function keeper(redis: Redis, heartbeatMs: number) {
   const held = new Set<Held>();
   let timer: NodeJS.Timeout | undefined;
   let beats = 0;
+  const replicated = replicaWaiter(redis, Math.ceil(heartbeatMs / 2));
   const value = (h: Held) => `${h.mark}${h.token} ${h.rest}`;
   const check = async () => {
     const list = [...held];
@@ -99,14 +103,18 @@ function keeper(redis: Redis, heartbeatMs: number) {
             if (waitMs > 0) await sleep(waitMs, undefined, { signal: h.lost.signal }).catch(() => undefined);
             if (h.lost.signal.aborted) return false;
             const ok = (await redis.eval(CONFIRM, 1, name, h.token, `${h.token} ${h.rest}`, String(LEASE_TTL_MS))) === 1;
-            if (ok) h.mark = '';
-            else h.lost.abort(new Error(`lease ${key} taken back by its live holder`));
-            return ok;
+            if (!ok) {
+              h.lost.abort(new Error(`lease ${key} taken back by its live holder`));
+              return false;
+            }
+            h.mark = '';
+            await replicated();
+            return true;
           },
           async release() {
             held.delete(h);
             stop();
-            await redis.eval(RELEASE, 1, name, h.token).catch(() => undefined);
+            await redis.eval(RELEASE, 1, name, h.token).then(replicated).catch(() => undefined);
           },
         },
       };
