@@ -4,7 +4,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 export const RouteKind = {
   Open: 'open', // /metrics, /healthz, /readyz: scraped and probed without credentials
   Hook: 'hook', // /hooks/git, /hooks/registry: authenticated by --webhook-secret (signature or token), not the API token
-  Dashboard: 'dashboard', // /dashboard: the API token or the dashboard token
+  Dashboard: 'dashboard', // /dashboard and /releases (its page, data and live events): the API token or the dashboard token
   Api: 'api', // everything else (/api/capstan/v1/*, /api/flux/*, unknown paths): the API token
 } as const;
 export type RouteKind = (typeof RouteKind)[keyof typeof RouteKind];
@@ -12,6 +12,7 @@ export type RouteKind = (typeof RouteKind)[keyof typeof RouteKind];
 const OPEN = new Set(['/metrics', '/healthz', '/readyz']);
 const HOOKS = new Set(['/hooks/git', '/hooks/registry']);
 export const DASHBOARD_PATH = '/dashboard';
+export const RELEASES_PATH = '/releases';
 
 // The kind of a request path (the URL without its query). Only exact paths are open; anything unknown is Api,
 // so a route added later is guarded until someone decides otherwise.
@@ -19,6 +20,7 @@ export function routeKind(path: string): RouteKind {
   if (OPEN.has(path)) return RouteKind.Open;
   if (HOOKS.has(path)) return RouteKind.Hook;
   if (path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`)) return RouteKind.Dashboard;
+  if (path === RELEASES_PATH || path.startsWith(`${RELEASES_PATH}/`)) return RouteKind.Dashboard;
   return RouteKind.Api;
 }
 

@@ -9,10 +9,11 @@ describe('routeKind', () => {
     ['/metrics', RouteKind.Open], ['/healthz', RouteKind.Open], ['/readyz', RouteKind.Open],
     ['/hooks/git', RouteKind.Hook], ['/hooks/registry', RouteKind.Hook],
     ['/dashboard', RouteKind.Dashboard], ['/dashboard/', RouteKind.Dashboard], ['/dashboard/api/queues', RouteKind.Dashboard],
+    ['/releases', RouteKind.Dashboard], ['/releases/data', RouteKind.Dashboard], ['/releases/events', RouteKind.Dashboard],
     ['/api/capstan/v1/sync', RouteKind.Api], ['/api/flux/v11/notify', RouteKind.Api], ['/api/flux/v6/identity.pub', RouteKind.Api],
     // near misses are guarded, never open
     ['/metrics/', RouteKind.Api], ['/metrics/../api/capstan/v1/sync', RouteKind.Api], ['//metrics', RouteKind.Api],
-    ['/hooks/other', RouteKind.Api], ['/hooks/git/../../api/capstan/v1/sync', RouteKind.Api], ['/dashboardx', RouteKind.Api],
+    ['/hooks/other', RouteKind.Api], ['/hooks/git/../../api/capstan/v1/sync', RouteKind.Api], ['/dashboardx', RouteKind.Api], ['/releasesx', RouteKind.Api],
     ['http://host/metrics', RouteKind.Api], ['/', RouteKind.Api], ['/unknown', RouteKind.Api],
   ];
   for (const [path, kind] of cases) it(`${path} is ${kind}`, () => assert.equal(routeKind(path), kind));
