@@ -138,9 +138,9 @@ build(){
 run_inside(){
   local run=(podman run --rm --pull=never --network none --read-only --tmpfs /tmp --user 65532)
   local got help
-  got=$("${run[@]}" "$image" --version)
+  got=$("${run[@]}" "$image" --version | head -1)
   echo "capstan --version: $got"
-  [ "$got" = "$version" ] || { echo "image: expected version $version, got $got" >&2; exit 1; }
+  [ "$got" = "capstan: $version" ] || { echo "image: expected version $version, got $got" >&2; exit 1; }
   help=$("${run[@]}" "$image" run --help)
   echo "capstan run --help: $(wc -l <<<"$help") lines, beginning:"; head -3 <<<"$help" | sed 's/^/  /'
   echo "inside: $("${run[@]}" --entrypoint sh "$image" -c 'id -u; helm version --short; git --version; ssh -V 2>&1' | paste -sd ' ')"

@@ -6,6 +6,10 @@ import type { Config } from './config.ts';
 import { loadConfig } from './config/load-config.ts';
 import { commandOf } from './config/command.ts';
 import { helpText } from './config/help.ts';
+import { envName } from './config/flags.ts';
+import { versionText } from './config/versions.ts';
+import { locateHelm } from './helm/binary.ts';
+import { helmVersion } from './helm/helm-tool.ts';
 import { startHttpServer } from './http/http-server.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { ensureCacheDirs } from './roles/cache-dirs.ts';
@@ -43,6 +47,12 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+// Capstan's, helm's (the helm --helm-binary's variable names, else the one a worker would find) and Node's.
+async function versions(): Promise<string> {
+  const helm = await helmVersion(locateHelm(process.env[envName('helm-binary')], process.env));
+  return versionText({ capstan: version(), helm, node: process.version });
+}
+
 // A ConfigError is a bad flag: its message on stderr, exit 2; anything else is thrown on.
 function badFlags(err: unknown): number {
   if (!(err instanceof ConfigError)) throw err;
@@ -54,7 +64,8 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const command = commandOf(argv);
   if (command.kind === 'help') process.stdout.write(helpText(command.role));
-  if (command.kind === 'version') process.stdout.write(`${version()}\n`);
+  if (command.kind === 'version') process.stdout.write(await versions());
+  if (command.kind === 'ctl') return (await import('./ctl/ctl.ts')).runCtl(command.argv, process.env);
   if (command.kind !== 'start') return 0;
   let config: Config;
   try {

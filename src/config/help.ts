@@ -35,7 +35,8 @@ export function helpText(role: FlagRole | 'run' | undefined): string {
   const head = role
     ? [`capstan ${role}: ${ROLE_SUMMARY[role]}`, '', `Usage: capstan ${role} [--flag value | --flag=value]...`]
     : ['capstan: a GitOps operator for Kubernetes (Git sync, image automation, Helm releases)', '',
-      'Usage: capstan ROLE [--flag value | --flag=value]...', '       capstan ROLE --help', '       capstan --version', '', 'Roles:',
+      'Usage: capstan ROLE [--flag value | --flag=value]...', '       capstan ROLE --help', '       capstan ctl COMMAND [flags]   (capstan ctl --help lists the commands)',
+      '       capstan --version          (Capstan, helm and Node versions)', '', 'Roles:',
       ...Object.entries(ROLE_SUMMARY).map(([name, summary]) => `  ${name.padEnd(9)}${summary}`)];
   const flags = flagsOf(role ?? 'run').flatMap(([flag, spec]) => describe(flag, spec, role === undefined));
   return [...head, '', 'Flags (a flag wins over its environment variables; booleans also take =true or =false):', ...flags, ''].join('\n');

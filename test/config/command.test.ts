@@ -4,7 +4,13 @@ import { type Command, commandOf } from '../../src/config/command.ts';
 
 describe('commandOf', () => {
   const cases: Array<[string[], Command]> = [
-    [[], { kind: 'start' }],
+    [[], { kind: 'help', role: undefined }],
+    [['help'], { kind: 'help', role: undefined }],
+    [['help', 'worker'], { kind: 'help', role: 'worker' }],
+    [['-v'], { kind: 'version' }],
+    [['version'], { kind: 'version' }],
+    [['ctl', 'get', 'hr', '--help'], { kind: 'ctl', argv: ['get', 'hr', '--help'] }],
+    [['ctl', '--version'], { kind: 'ctl', argv: ['--version'] }],
     [['worker', '--concurrency', '2'], { kind: 'start' }],
     [['--version'], { kind: 'version' }],
     [['--help'], { kind: 'help', role: undefined }],

@@ -43,18 +43,27 @@ describe('capstan --help', () => {
     assert.equal(capstan('operator', '--debounce', '2s', '-h').stdout, capstan('operator', '--help').stdout);
   });
 
-  it('capstan --version prints the version of package.json', () => {
+  it('capstan --version (and -v, version) prints the versions of Capstan, helm and Node', () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const run = capstan('--version');
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, `${version}\n`);
+    for (const arg of ['--version', '-v', 'version']) {
+      const run = capstan(arg);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`^capstan: ${version.replaceAll('.', '\\.')}\nhelm: (v3\\S+|not found)\nnode: ${process.version}\n$`));
+    }
   });
 
-  it('capstan without a role exits 2 naming the roles and pointing at --help', () => {
-    const run = capstan();
-    assert.equal(run.status, 2);
-    assert.equal(run.stdout, '');
-    assert.match(run.stderr, /^capstan: --role: expected one of daemon, operator, worker, run, got "".*capstan --help/);
+  it('helm names the configured binary, or says it is not found', () => {
+    const env = { PATH: '/nonexistent', CAPSTAN_CACHE: '/nonexistent' };
+    const missing = spawnSync(process.execPath, [new URL('../../src/main.ts', import.meta.url).pathname, '--version'], { encoding: 'utf8', env });
+    assert.match(missing.stdout, /^helm: not found$/m);
+  });
+
+  it('capstan alone, capstan help and capstan help ROLE print help and exit 0', () => {
+    assert.equal(capstan().stdout, capstan('--help').stdout);
+    assert.equal(capstan().status, 0);
+    assert.equal(capstan('help').stdout, capstan('--help').stdout);
+    assert.equal(capstan('help', 'worker').stdout, capstan('worker', '--help').stdout);
+    assert.match(capstan('--help').stdout, /capstan ctl COMMAND/);
   });
 
   it('an unknown flag still exits 2 naming it', () => {
