@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError } from './config-error.ts';
 import type { Config } from './config.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -15,6 +15,7 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { ensureCacheDirs } from './roles/cache-dirs.ts';
 import { rolesOf, STOP_ORDER, type RoleContext, type RoleName, type RunningRole } from './roles/role.ts';
 import { describeRedis } from './redis/redis-target.ts';
+import { createLogger } from './logger.ts';
 
 // The entry of the `capstan` executable: --help and --version; else Config → logger and metrics → the roles asked
 // for (roles/*.ts, each composing its own ports) → one HTTP server; on SIGTERM/SIGINT the roles stop in order
@@ -26,14 +27,6 @@ const STARTERS: Readonly<Record<RoleName, () => Promise<(ctx: RoleContext) => Pr
   operator: async () => (await import('./roles/operator.ts')).startOperatorRole,
   worker: async () => (await import('./roles/worker.ts')).startWorkerRole,
 };
-
-function logger(config: Config): Logger {
-  return pino({
-    level: config.logLevel,
-    base: { role: config.role },
-    ...(config.logFormat === 'text' ? { transport: undefined, formatters: { level: (label: string) => ({ level: label }) } } : {}),
-  });
-}
 
 // The private cache directories first (a bad one is exit 2 before anything starts), then each role in START_ORDER.
 async function startRoles(config: Config, log: Logger, metrics: Metrics): Promise<Map<RoleName, RunningRole>> {
@@ -73,7 +66,7 @@ async function main(): Promise<number> {
   } catch (err) {
     return badFlags(err);
   }
-  const log = logger(config);
+  const log = createLogger(config);
   const metrics = createMetrics();
   let running: Map<RoleName, RunningRole>;
   try {

@@ -81,7 +81,7 @@ writeFileSync(env, `DEMO_REGISTRY=${registry.url}\n`);
 const listen = process.env.CAPSTAN_LISTEN ?? '127.0.0.1:3030';
 const token = process.env.CAPSTAN_DASHBOARD_TOKEN ?? randomBytes(12).toString('hex');
 const capstan = execa(new URL('../../bin/capstan', import.meta.url).pathname, [
-  'run', '--listen', listen, '--log-format', 'json', '--charts-sync-interval', '1m',
+  'run', '--listen', listen, '--log-format', 'text', '--charts-sync-interval', '1m',
   '--git-url', url, '--git-branch', 'main', '--git-poll-interval', '10s', '--sync-garbage-collection',
   '--automation-interval', '15s', '--registry-insecure-host', registry.host, '--k8s-default-namespace', 'demo',
   '--allow-private-networks', // the demo chart repository and registry listen on loopback
