@@ -2,7 +2,7 @@ import { adopt } from './actions/adopt.ts';
 import { assertOwnership } from './actions/antecedent.ts';
 import { install } from './actions/install.ts';
 import { attemptFailure, type StepOutcome } from './actions/outcome.ts';
-import { outcomeEvents } from './actions/outcome-events.ts';
+import { actionEvent, outcomeEvents } from './actions/outcome-events.ts';
 import { rollback } from './actions/rollback.ts';
 import { testRelease } from './actions/test-release.ts';
 import { uninstall } from './actions/uninstall.ts';
@@ -42,6 +42,8 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
     if (action === Action.Adopt || (action === Action.Upgrade && previous?.action !== Action.Adopt)) await assertOwnership(ctx);
     writer.set(statusBefore(writer.status, action, { ctx, now: ctx.deps.now() }));
     await writer.flush();
+    const starting = actionEvent(action, ctx);
+    if (starting) await recordEvent(ctx, starting.type, starting.reason, starting.message);
     const outcome = await ACTIONS[action](ctx);
     await apply(run, outcome);
     previous = stepTaken(action, outcome.action === 'adopt' ? outcome.adopted : !outcome.error, previous);

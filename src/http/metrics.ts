@@ -11,8 +11,23 @@ export function createMetrics() {
     helmInvocations: new Counter({ name: 'capstan_helm_invocations_total', help: 'helm processes started, by verb', labelNames: ['verb'], registers: [registry] }),
     releaseDuration: new Histogram({
       name: 'flux_helm_operator_release_duration_seconds', help: 'Duration of a release reconcile, by outcome',
-      labelNames: ['outcome'], buckets: BUCKETS, registers: [registry],
+      labelNames: ['outcome', 'success'], buckets: BUCKETS, registers: [registry],
     }),
+    releaseActionDuration: new Histogram({
+      name: 'flux_helm_operator_release_action_duration_seconds', help: 'Duration of one helm action of a release (install, upgrade, rollback, test, uninstall), by outcome',
+      labelNames: ['action', 'success'], buckets: BUCKETS, registers: [registry],
+    }),
+    releaseCondition: new Gauge({
+      name: 'flux_helm_operator_release_condition_info', help: 'Conditions of each HelmRelease: 1 True, 0 Unknown, -1 False',
+      labelNames: ['target_namespace', 'release_name', 'condition'], registers: [registry],
+    }),
+    queueWait: new Histogram({
+      name: 'capstan_release_queue_wait_seconds', help: 'Time a release job waited in the queue (after its debounce) before a worker took it, first attempts only',
+      buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300], registers: [registry],
+    }),
+    jobsByState: new Gauge({ name: 'capstan_release_jobs', help: 'Release jobs in the queue, by BullMQ state', labelNames: ['state'], registers: [registry] }),
+    events: new Counter({ name: 'capstan_events_total', help: 'Kubernetes Events, by what the recorder did: created, updated (count), dropped (spam filter), error', labelNames: ['result'], registers: [registry] }),
+    notifications: new Counter({ name: 'capstan_notifications_total', help: 'Notification deliveries, by sink (webhook, slack) and result (delivered, retried, failed, dropped)', labelNames: ['sink', 'result'], registers: [registry] }),
     enqueued: new Counter({ name: 'capstan_release_enqueued_total', help: 'Release jobs enqueued, by reason', labelNames: ['reason'], registers: [registry] }),
     watchRestarts: new Counter({ name: 'capstan_watch_restarts_total', help: 'Watches restarted after an error, by resource', labelNames: ['resource'], registers: [registry] }),
     gitPolls: new Counter({ name: 'capstan_git_chart_polls_total', help: 'ls-remote polls of Git chart sources, by result', labelNames: ['result'], registers: [registry] }),
