@@ -5,10 +5,11 @@ import { id, metadataStrings, type Manifest } from '../../manifests/manifest.ts'
 import { readManifestFiles } from '../../manifests/read-files.ts';
 import { setAnnotation } from '../edit/set-annotation.ts';
 import { setContainerImage } from '../edit/set-image.ts';
-import { InvalidImageRef, parseImageRef, repositoryName } from '../image-ref.ts';
+import { InvalidImageRef, parseImageRef } from '../image-ref.ts';
 import { parseTagPattern } from '../policy/tag-pattern.ts';
-import { policyKey, policyOf } from '../workload/policy.ts';
+import { policyKey } from '../workload/policy.ts';
 import { workloadOf } from '../workload/workload.ts';
+import { chooseRelease, type ContainerUpdate, type LatestTags } from './release-targets.ts';
 import { rewriteFile } from './rewrite-file.ts';
 
 // The manual operations fluxctl offered (release, automate, deautomate, lock, unlock, policy --tag), each made as
@@ -21,10 +22,39 @@ export interface OperationTarget { write: WriteTarget; git: GitOptions; paths: r
 export type PolicyChange =
   | { workload: string; automate: boolean }
   | { workload: string; lock: boolean; user?: string; message?: string }
-  | { workload: string; container: string; tagFilter: string | undefined }; // undefined or `*` removes the filter
+  | { workload: string; container: string; tagFilter: string | undefined } // undefined or `*` removes the filter
+  // fluxd's policy update as fluxctl sends it: policies (`automated`, `locked_msg`, `tag.<container>`, ...) to set
+  // and to remove
+  | { workload: string; add: Readonly<Record<string, string>>; remove: readonly string[] };
+
+// The event a policy edit is reported as, in fluxd's commit messages.
+function policyEvents(change: PolicyChange): string[] {
+  if ('automate' in change) return [change.automate ? 'Automated' : 'Deautomated'];
+  if ('lock' in change) return [change.lock ? 'Locked' : 'Unlocked'];
+  if (!('add' in change)) return ['Updated policies'];
+  const events = new Set<string>();
+  for (const p of Object.keys(change.add)) events.add(p === 'automated' ? 'Automated' : p === 'locked' ? 'Locked' : 'Updated policies');
+  for (const p of change.remove) events.add(p === 'automated' ? 'Deautomated' : p === 'locked' ? 'Unlocked' : 'Updated policies');
+  return [...events];
+}
+
+// The annotation edits of a change: key → value, undefined to remove.
+function policyEdits(change: PolicyChange, annotations: Record<string, string>): Array<[string, string | undefined]> {
+  const key = (policy: string) => policyKey(annotations, policy);
+  if ('automate' in change) return [[key('automated'), change.automate ? 'true' : undefined]];
+  if ('lock' in change) {
+    return [[key('locked'), change.lock ? 'true' : undefined], [key('locked_user'), change.lock ? change.user : undefined],
+      [key('locked_msg'), change.lock ? change.message : undefined]];
+  }
+  if ('add' in change) {
+    return [...change.remove.filter((p) => !Object.hasOwn(change.add, p)).map((p): [string, undefined] => [key(p), undefined]),
+      ...Object.entries(change.add).map(([p, v]): [string, string] => [key(p), v])];
+  }
+  return [[key(`tag.${change.container}`), change.tagFilter === '*' ? undefined : change.tagFilter]];
+}
 
 // What happened to each workload an operation named: fluxd's result statuses and reasons.
-export interface WorkloadResult { workload: string; status: 'success' | 'skipped' | 'failed'; reason?: string }
+export interface WorkloadResult { workload: string; status: 'success' | 'skipped' | 'ignored' | 'failed'; reason?: string; containers?: ContainerUpdate[] }
 
 export interface OperationResult extends PushResult { results: WorkloadResult[] }
 
@@ -48,7 +78,7 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
   let results: WorkloadResult[] = [];
   const pushed = await commitAndPush(target.write, async (root) => {
     results = [];
-    const events: string[] = [];
+    const events = new Map<string, string[]>(); // fluxd's event → the workloads it names
     const manifests = await load(root, target);
     for (const change of changes) {
       const m = manifests.get(change.workload);
@@ -57,83 +87,71 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
         continue;
       }
       const annotations = metadataStrings(m.body, 'annotations');
-      const edits: Array<[string, string | undefined]> = [];
-      let event = 'Updated policies';
-      if ('automate' in change) {
-        edits.push([policyKey(annotations, 'automated'), change.automate ? 'true' : undefined]);
-        event = change.automate ? 'Automated' : 'Deautomated';
-      } else if ('lock' in change) {
-        edits.push([policyKey(annotations, 'locked'), change.lock ? 'true' : undefined]);
-        edits.push([policyKey(annotations, 'locked_user'), change.lock ? change.user : undefined]);
-        edits.push([policyKey(annotations, 'locked_msg'), change.lock ? change.message : undefined]);
-        event = change.lock ? 'Locked' : 'Unlocked';
-      } else {
-        const filter = change.tagFilter === '*' ? undefined : change.tagFilter;
-        edits.push([policyKey(annotations, `tag.${change.container}`), filter]);
-      }
+      const edits = policyEdits(change, annotations);
       const changed = await rewriteFile(root, m.source.file, (text) => edits.reduce((t, [key, value]) =>
         (value === undefined && annotations[key] === undefined ? t : setAnnotation(t, m.source.file, target_(m), key, value, { defaultNamespace: target.defaultNamespace })), text));
       results.push(changed.error ? { workload: change.workload, status: 'failed', reason: changed.error }
         : { workload: change.workload, status: changed.changed ? 'success' : 'skipped', ...(changed.changed ? {} : { reason: 'no change' }) });
-      if (changed.changed) events.push(`${event}: ${change.workload}`);
+      if (changed.changed) for (const e of policyEvents(change)) events.set(e, [...(events.get(e) ?? []), change.workload]);
     }
-    if (events.length === 0) return undefined;
-    if (cause.message) return `${cause.message}\n\n${events.map((e) => `- ${e}`).join('\n')}\n`;
-    return events.length === 1 ? `${events[0]}\n` : `Updated workload policies\n\n${events.map((e) => `- ${e}`).join('\n')}\n`;
+    if (events.size === 0) return undefined;
+    const lines = [...events].map(([e, ids]) => `${e}: ${[...new Set(ids)].join(', ')}`);
+    if (cause.message) return `${cause.message}\n\n${lines.map((e) => `- ${e}`).join('\n')}\n`;
+    return lines.length === 1 ? `${lines[0]}\n` : `Updated workload policies\n\n${lines.map((e) => `- ${e}`).join('\n')}\n`;
   }, target.git);
   return { ...pushed, results };
 }
 
-// What to release (fluxctl release --workload/--all --update-image): the workloads (`ns:kind/name`, or 'all'),
-// the image `repository:tag` to set on every container running that repository, and `force` to override locks.
-export interface ReleaseSpec { workloads: readonly string[] | 'all'; image: string; force?: boolean; excludes?: readonly string[]; message?: string }
+// What to release (fluxctl release --workload/--all --update-image/--update-all-images): the workloads
+// (`ns:kind/name`, or 'all'), the image `repository:tag` (or 'latest': each container's newest allowed tag, read
+// through `latest`), `force` to override locks and filters of named workloads, workloads to exclude, the commit
+// message (default fluxd's), and `dryRun` to report what would change without committing (fluxctl --dry-run).
+export interface ReleaseSpec {
+  workloads: readonly string[] | 'all'; image: string; force?: boolean; excludes?: readonly string[]; message?: string;
+  dryRun?: boolean; latest?: LatestTags;
+}
 
-// Releases one image to workloads as one commit: `Release <image> to <ns:kind/name>, ...` (or the given message).
-// A locked workload is skipped (`locked`) unless forced; tag filters do not apply to an explicit image, as in fluxd.
+// Releases an image (or the newest allowed tags) to workloads as one commit with fluxd's message, `Release <image>
+// to <ns:kind/name>, ...` (`Release all latest to all` for --all --update-all-images), or the given message; the
+// results say per workload what happened, with each container's change (see release-targets.ts).
 export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): Promise<OperationResult> {
-  let wanted: ReturnType<typeof parseImageRef>;
-  try {
-    wanted = parseImageRef(spec.image);
-  } catch (err) {
-    if (err instanceof InvalidImageRef) throw new InvalidOperation(`image: ${err.message}`);
-    throw err;
+  if (spec.image !== 'latest') {
+    try {
+      if (!parseImageRef(spec.image).tag) throw new InvalidImageRef(`"${spec.image}" names no tag`);
+    } catch (err) {
+      if (err instanceof InvalidImageRef) throw new InvalidOperation(`image: ${err.message}`);
+      throw err;
+    }
   }
-  if (!wanted.tag) throw new InvalidOperation(`image: "${spec.image}" names no tag`);
-  const repository = repositoryName(wanted);
   let results: WorkloadResult[] = [];
   const pushed = await commitAndPush(target.write, async (root) => {
     results = [];
     const manifests = await load(root, target);
     const excluded = new Set(spec.excludes ?? []);
     const ids = spec.workloads === 'all' ? [...manifests.keys()].filter((k) => workloadOf(manifests.get(k) as Manifest)) : spec.workloads;
-    const released: string[] = [];
+    const ask = { image: spec.image, force: spec.force ?? false, explicit: spec.workloads !== 'all', latest: spec.latest };
+    let released = 0;
     for (const wid of ids) {
       const m = manifests.get(wid);
       const w = m && workloadOf(m);
-      if (excluded.has(wid)) results.push({ workload: wid, status: 'skipped', reason: 'excluded' });
-      else if (!m || !w) results.push({ workload: wid, status: 'failed', reason: 'not found in repository' });
-      else if (policyOf(w.annotations).locked && !spec.force) results.push({ workload: wid, status: 'skipped', reason: 'locked' });
+      if (excluded.has(wid)) results.push({ workload: wid, status: 'ignored', reason: 'excluded' });
+      else if (!m || !w) results.push({ workload: wid, status: 'skipped', reason: 'not found in repository' });
       else {
-        const containers = w.containers.filter((c) => {
-          try {
-            return repositoryName(parseImageRef(c.image)) === repository;
-          } catch {
-            return false;
-          }
-        });
-        const outdated = containers.filter((c) => c.image !== spec.image);
-        if (containers.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'does not use image(s)' });
-        else if (outdated.length === 0) results.push({ workload: wid, status: 'skipped', reason: 'image(s) up to date' });
-        else {
-          const changed = await rewriteFile(root, m.source.file, (text) => outdated.reduce((t, c) =>
-            setContainerImage(t, m.source.file, target_(m), c.name, spec.image, { defaultNamespace: target.defaultNamespace }), text));
-          results.push(changed.error ? { workload: wid, status: 'failed', reason: changed.error } : { workload: wid, status: 'success' });
-          if (changed.changed) released.push(wid);
+        const choice = await chooseRelease(w, ask);
+        const { status, reason, containers } = choice;
+        if (status !== 'success' || spec.dryRun) {
+          results.push({ workload: wid, status, ...(reason ? { reason } : {}), containers });
+          continue;
         }
+        const changed = await rewriteFile(root, m.source.file, (text) => containers.reduce((t, c) =>
+          setContainerImage(t, m.source.file, target_(m), c.container, c.target, { defaultNamespace: target.defaultNamespace }), text));
+        results.push(changed.error ? { workload: wid, status: 'failed', reason: changed.error } : { workload: wid, status: 'success', containers });
+        if (changed.changed) released++;
       }
     }
-    if (released.length === 0) return undefined;
-    return `${spec.message ?? `Release ${spec.image} to ${spec.workloads === 'all' ? '<all>' : released.join(', ')}`}\n`;
+    if (released === 0 || spec.dryRun) return undefined;
+    const image = spec.image === 'latest' ? 'all latest' : spec.image;
+    return `${spec.message || `Release ${image} to ${spec.workloads === 'all' ? 'all' : spec.workloads.join(', ')}`}\n`;
   }, target.git);
   return { ...pushed, results };
 }

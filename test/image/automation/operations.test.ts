@@ -65,7 +65,7 @@ describe('manual operations: one commit each, with fluxd\'s messages', () => {
 
   it('a locked workload is skipped by a release unless forced', async () => {
     const skipped = await releaseImage(target(), { workloads: ['default:deployment/app'], image: 'r.io/web:1.1' });
-    assert.deepEqual(skipped.results, [{ workload: 'default:deployment/app', status: 'skipped', reason: 'locked' }]);
+    assert.deepEqual(skipped.results, [{ workload: 'default:deployment/app', status: 'skipped', reason: 'locked', containers: [] }]);
     assert.equal(skipped.commit, undefined);
     const forced = await releaseImage(target(), { workloads: ['default:deployment/app'], image: 'r.io/web:1.1', force: true });
     assert.ok(forced.commit);
@@ -84,15 +84,52 @@ describe('manual operations: one commit each, with fluxd\'s messages', () => {
     await assert.rejects(updatePolicies(target(), [{ workload: 'default:statefulset/db', container: 'db', tagFilter: 'semver:nope' }]), InvalidOperation);
   });
 
-  it('releases an image to every workload running its repository, and names the ones it cannot', async () => {
+  it('releases an image to every workload running its repository whose filter admits it, and names the ones it cannot', async () => {
     const r = await releaseImage(target(), { workloads: 'all', image: 'r.io/web:2.0' });
-    assert.deepEqual(r.results.map((x) => `${x.workload} ${x.status}`).sort(), ['default:deployment/app success', 'default:statefulset/db success']);
-    assert.equal(await subject(), 'Release r.io/web:2.0 to <all>');
-    assert.equal(await show('db.yaml'), DB.replace('r.io/web:0.9', 'r.io/web:2.0').replace('metadata:\n  name: db\n', 'metadata:\n  name: db\n  annotations:\n    fluxcd.io/tag.db: "semver:~0.9"\n'));
+    assert.deepEqual(r.results.map((x) => `${x.workload} ${x.status} ${x.reason ?? ''}`).sort(),
+      ['default:deployment/app success ', 'default:statefulset/db skipped cannot find one or more images']);
+    assert.deepEqual(r.results.find((x) => x.status === 'success')?.containers, [{ container: 'web', current: 'r.io/web:1.1', target: 'r.io/web:2.0' }]);
+    assert.equal(await subject(), 'Release r.io/web:2.0 to all');
     const none = await releaseImage(target(), { workloads: ['default:deployment/gone', 'default:deployment/app'], image: 'r.io/other:1' });
     assert.deepEqual(none.results, [
-      { workload: 'default:deployment/gone', status: 'failed', reason: 'not found in repository' },
-      { workload: 'default:deployment/app', status: 'skipped', reason: 'does not use image(s)' },
+      { workload: 'default:deployment/gone', status: 'skipped', reason: 'not found in repository' },
+      { workload: 'default:deployment/app', status: 'ignored', reason: 'does not use image(s)', containers: [] },
     ]);
+    assert.equal(none.commit, undefined);
+  });
+
+  it('forced, a named workload gets an image its filter refuses; a dry run reports it and commits nothing', async () => {
+    const before = await git(bare, 'rev-parse', 'main');
+    const plan = await releaseImage(target(), { workloads: ['default:statefulset/db'], image: 'r.io/web:2.0', force: true, dryRun: true });
+    assert.deepEqual(plan.results, [{ workload: 'default:statefulset/db', status: 'success', containers: [{ container: 'db', current: 'r.io/web:0.9', target: 'r.io/web:2.0' }] }]);
+    assert.equal(plan.commit, undefined);
+    assert.equal(await git(bare, 'rev-parse', 'main'), before);
+    const done = await releaseImage(target(), { workloads: ['default:statefulset/db'], image: 'r.io/web:2.0', force: true, message: 'Hotfix' });
+    assert.ok(done.commit);
+    assert.equal(await subject(), 'Hotfix');
+  });
+
+  it('releases each container\'s newest allowed tag (<all latest>) from the scanned tags', async () => {
+    const at = (n: number) => new Date(Date.UTC(2026, 0, n));
+    const scans = new Map([
+      ['r.io/web', { tags: [{ tag: '0.9.5', created: at(1) }, { tag: '2.1', created: at(2) }, { tag: '3.0', created: at(3) }], pending: new Set<string>() }],
+      ['r.io/side', { tags: [{ tag: '2.0', created: at(1) }], pending: new Set<string>() }],
+    ]);
+    const r = await releaseImage(target(), { workloads: 'all', image: 'latest', latest: async (repo) => scans.get(repo) });
+    assert.deepEqual(r.results.map((x) => `${x.workload} ${x.status} ${x.containers?.map((c) => c.target).join(',') ?? ''}`).sort(), [
+      'default:deployment/app success r.io/web:3.0', 'default:statefulset/db success r.io/web:0.9.5']);
+    assert.equal(await subject(), 'Release all latest to all');
+  });
+
+  it('applies fluxd policy updates (add and remove) with its grouped messages', async () => {
+    const r = await updatePolicies(target(), [{ workload: 'default:deployment/app', add: { locked: 'true', locked_user: 'bo', 'tag.web': 'glob:3.*' }, remove: [] }]);
+    assert.equal(r.results[0]?.status, 'success');
+    assert.equal(await subject(), 'Updated workload policies\n\n- Locked: default:deployment/app\n- Updated policies: default:deployment/app');
+    // as fluxd: removing locked_user and locked_msg is a policy update of its own
+    await updatePolicies(target(), [{ workload: 'default:deployment/app', add: {}, remove: ['locked', 'locked_user', 'locked_msg'] }]);
+    assert.equal(await subject(), 'Updated workload policies\n\n- Unlocked: default:deployment/app\n- Updated policies: default:deployment/app');
+    await updatePolicies(target(), [{ workload: 'default:deployment/app', add: {}, remove: ['tag.web'] }]);
+    assert.equal(await subject(), 'Updated policies: default:deployment/app');
+    assert.doesNotMatch(await show('app.yaml'), /locked/);
   });
 });
