@@ -24,6 +24,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH"   # node here is Node 24 from the `node` devDependency
 
 step "helm"; CAPSTAN_HELM_BINARY=${CAPSTAN_HELM_BINARY:-$(helm-bin/build.sh)}; export CAPSTAN_HELM_BINARY
+step "kustomize"; CAPSTAN_KUSTOMIZE=${CAPSTAN_KUSTOMIZE:-$(e2e/tools/kustomize.sh)}; export CAPSTAN_KUSTOMIZE
 step "fluxctl"; CAPSTAN_FLUXCTL=${CAPSTAN_FLUXCTL:-$(e2e/tools/fluxctl.sh)}; export CAPSTAN_FLUXCTL
 step "control plane binaries"; e2e/cluster/build.sh
 

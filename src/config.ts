@@ -83,6 +83,7 @@ export interface SyncConfig {
   readonly garbageCollectionDry: boolean;
   readonly gcBudgetRatio: number;
   readonly defaultNamespace: string;
+  readonly manifestGeneration?: boolean; // --manifest-generation: .flux.yaml files generate the manifests
   readonly cacheDir: string;
   readonly webhookSecret: string | undefined;
   readonly syncTag: string;

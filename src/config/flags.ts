@@ -86,6 +86,7 @@ export const FLAGS = {
   'k8s-secret-namespace': { type: 'string', roles: D, value: 'NAMESPACE', alsoReads: 'POD_NAMESPACE', default: 'default', meaning: 'the namespace of --k8s-secret-name' },
   'k8s-allow-namespace': { type: 'string', multiple: true, roles: D, value: 'NAMESPACE', unset: 'all namespaces', meaning: 'sync objects only in these namespaces' },
   'k8s-default-namespace': { type: 'string', roles: D, value: 'NAMESPACE', default: 'default', meaning: 'the namespace of objects that name none' },
+  'manifest-generation': { type: 'boolean', roles: D, default: 'false', meaning: 'honour .flux.yaml files: generate manifests with their commands (see Manifest generation)' },
   'webhook-secret': { type: 'string', roles: D, value: 'SECRET', unset: 'none: no webhooks', meaning: 'the shared secret of /hooks/git and /hooks/registry (prefer the variable or -file)' },
   'webhook-secret-file': { type: 'string', roles: D, value: 'PATH', unset: 'none', meaning: 'a file holding --webhook-secret, kept out of the process list' },
   'automation-interval': { type: 'string', roles: D, value: 'DURATION', default: '5m', meaning: 'how often registries are scanned and automated workloads updated' },

@@ -35,6 +35,7 @@ export function flagSource(flags: FlagReader): SyncConfig {
     garbageCollectionDry: parseBool('sync-garbage-collection-dry', v('sync-garbage-collection-dry')),
     gcBudgetRatio: budget,
     defaultNamespace: v('k8s-default-namespace'),
+    manifestGeneration: parseBool('manifest-generation', v('manifest-generation')),
     webhookSecret: secretFlag('webhook-secret', flags),
     syncTag: v('git-sync-tag'),
     readonly: parseBool('git-readonly', v('git-readonly')),

@@ -93,7 +93,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     }
     const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
     const record = await syncSource({
-      id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace,
+      id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace, manifestGeneration: sync.manifestGeneration,
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
       allowNamespaces: sync.allowNamespaces,
     }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced, signal: AbortSignal.timeout(sync.syncTimeoutMs) });

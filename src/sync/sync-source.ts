@@ -8,7 +8,7 @@ import { orderForApply, rankOfKind } from './order.ts';
 import { mapLimit } from '../map-limit.ts';
 import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
 import { IgnorePolicy, ignorePolicy } from './policy.ts';
-import { readManifestFiles } from '../manifests/read-files.ts';
+import { readSourceFiles } from '../manifests/read-sources.ts';
 import { clusterScopedFrom } from './scope.ts';
 
 // One Git source as a sync sees it: where its checked-out revision is, and what to do with it.
@@ -17,6 +17,7 @@ export interface SyncSource {
   root: string; // the checked-out revision
   paths: readonly string[]; // --git-path, relative to root; empty = everything
   defaultNamespace: string; // --k8s-default-namespace
+  manifestGeneration?: boolean | undefined; // --manifest-generation: .flux.yaml files generate the manifests
   gc: { enabled: boolean; dryRun: boolean; budgetRatio?: number };
   // --k8s-allow-namespace: when set, only objects in these namespaces are applied or collected; cluster-scoped
   // objects and other namespaces are reported as out of scope, as fluxd did.
@@ -62,7 +63,7 @@ function byRank(ordered: readonly Manifest[]): Manifest[][] {
 export async function syncSource(source: SyncSource, revision: string, deps: { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string; signal?: AbortSignal }): Promise<SyncRecord> {
   const started = performance.now();
   const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
-  const read = await readManifestFiles(source.root, source.paths);
+  const read = await readSourceFiles(source.root, source.paths, { manifestGeneration: source.manifestGeneration, defaultNamespace: source.defaultNamespace, signal: deps.signal });
   const { loaded, clusterScoped } = await loadScoped(read.files, source.defaultNamespace, deps);
   record.loadErrors = [...read.errors, ...loaded.errors];
   const allowed = source.allowNamespaces?.length ? new Set(source.allowNamespaces) : undefined;
