@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshNamespace, kubeConfig } from './support/cluster.ts';
 import { applyCrd } from './support/crd.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { CHART_DIR, helm, type Obj, objects, renderChart, renderKustomize, serverDryRun } from './support/deploy.ts';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding']);
@@ -130,6 +131,22 @@ worker:
     assert.ok(JSON.stringify(worker.c.env).includes('"secretKeyRef":{"name":"my-redis","key":"url"}'), 'the Redis URL is not read from redis.existingSecret');
     const rules = (find('ClusterRole', 'team-capstan-worker') as unknown as { rules: Array<{ apiGroups: string[] }> }).rules;
     assert.ok(rules.some((r) => r.apiGroups.includes('monitoring.coreos.com')), 'worker.rbac.extraRules not added');
+  });
+
+  it('the chart with redis.cluster: every role gets the seed nodes as --redis-cluster flags Capstan accepts, and no Redis URL', async () => {
+    const yaml = await renderChart(ns, ['--set', 'redis.enabled=false', '--set', 'redis.cluster={r0.redis:6379,r1.redis:6379}', '--set', 'redis.tls=true']);
+    const rendered = objects(yaml);
+    assertAccepted(await serverDryRun(yaml, ns), rendered, 'the chart with redis.cluster');
+    assert.equal(rendered.find((o) => o.kind === 'Secret' && o.metadata.name === 'capstan-redis-url'), undefined, 'a URL Secret for a Cluster');
+    for (const d of rendered.filter((o) => o.kind === 'Deployment')) {
+      const c = (d as unknown as { spec: { template: { spec: { containers: Array<{ args: string[]; env: Array<{ name: string }> }> } } } }).spec.template.spec.containers[0];
+      assert.ok(c, key(d));
+      assert.deepEqual(c.args.filter((a) => a.startsWith('--redis')), ['--redis-cluster=r0.redis:6379', '--redis-cluster=r1.redis:6379', '--redis-tls=true'], key(d));
+      assert.deepEqual(c.env.filter((e) => e.name.includes('REDIS')), [], `${key(d)}: a Redis URL beside the Cluster`);
+      const config = loadConfig(c.args, { CAPSTAN_REDIS_PASSWORD: 'from-the-tokens-secret' });
+      assert.equal(config.redis.topology, 'cluster', key(d));
+      assert.deepEqual(config.redis.nodes.map((n) => `${n.host}:${n.port}`), ['r0.redis:6379', 'r1.redis:6379'], key(d));
+    }
   });
 
   it('the chart refuses redis.enabled: false without a Redis to use, naming the values to set', async () => {

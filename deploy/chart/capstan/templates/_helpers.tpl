@@ -29,6 +29,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end }}
 {{- end -}}
 
+{{/* "true" when Capstan uses a Redis Cluster of the user's (redis.cluster), named by flags rather than a URL. */}}
+{{- define "capstan.redisCluster" -}}
+{{- if and (not .Values.redis.enabled) .Values.redis.cluster -}}true{{- end -}}
+{{- end -}}
+
 {{/* The Secret holding the Redis URL (key `url`). */}}
 {{- define "capstan.redisSecret" -}}
 {{- if and (not .Values.redis.enabled) .Values.redis.existingSecret -}}
