@@ -1,5 +1,6 @@
 import type { GitAuth } from './git/run-git.ts';
 import type { SecurityConfig } from './security-config.ts';
+import type { Sink } from './notify/notifier.ts';
 import type { RedisTarget } from './redis/redis-target.ts';
 
 export type { SecurityConfig } from './security-config.ts';
@@ -39,6 +40,7 @@ export interface Config {
   readonly queueName: string;
   readonly dashboardToken: string | undefined;
   readonly apiToken: string | undefined; // required on every route but /metrics, /healthz, /readyz unless the listener is loopback
+  readonly notify?: readonly Sink[]; // --notify-url, --slack-url (daemon, worker); absent in hand-built configs = none
   readonly security: SecurityConfig;
   readonly gitPollIntervalMs: number;
   readonly gitTimeoutMs: number;

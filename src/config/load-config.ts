@@ -2,6 +2,7 @@ import { ConfigError } from '../config-error.ts';
 import { type Config, LogFormat, Role } from '../config.ts';
 import { locateHelm } from '../helm/binary.ts';
 import { imageConfig } from './image-config.ts';
+import { notifySinks } from './notify-config.ts';
 import { readFlags, secretFlag } from './read-flags.ts';
 import { redisConfig } from './redis-config.ts';
 import { chartCacheDir, flagSource, syncSources } from './sync-config.ts';
@@ -51,6 +52,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     queueName: v('queue-name'),
     dashboardToken: secretFlag('dashboard-token', flags),
     apiToken: secretFlag('api-token', flags),
+    notify: notifySinks(flags),
     security: Object.freeze({
       allowCrossNamespaceRefs: parseBool('allow-cross-namespace-refs', v('allow-cross-namespace-refs')),
       allowInsecureCredentials: parseBool('allow-insecure-credentials', v('allow-insecure-credentials')),

@@ -61,7 +61,7 @@ export function readFlags(args: readonly string[], env: NodeJS.ProcessEnv): Flag
 
 // A secret flag's value: --NAME or CAPSTAN_NAME, else the contents of --NAME-file (trailing newline trimmed), so
 // a secret need never be in the process list. An unreadable or empty file is a bad flag.
-export function secretFlag(flag: 'dashboard-token' | 'api-token' | 'webhook-secret', flags: FlagReader): string | undefined {
+export function secretFlag(flag: 'dashboard-token' | 'api-token' | 'webhook-secret' | 'notify-url' | 'slack-url', flags: FlagReader): string | undefined {
   const direct = flags.given(flag);
   const file = flags.given(`${flag}-file`);
   if (direct !== undefined && file !== undefined) throw new ConfigError(`${flag}-file`, `give --${flag} or --${flag}-file, not both`);
