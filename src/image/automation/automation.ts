@@ -8,7 +8,7 @@ import { redact } from '../../redact.ts';
 import type { PullCredentials } from '../../kube/pull-secrets.ts';
 import { startLoop } from '../../loop.ts';
 import { loadManifests } from '../../manifests/load-manifests.ts';
-import { readManifestFiles } from '../../manifests/read-files.ts';
+import { readSourceFiles } from '../../manifests/read-sources.ts';
 import { PatternKind } from '../policy/tag-pattern.ts';
 import { parsePlatform, type RequestEvent } from '../registry/client.ts';
 import type { RegistryCredentials } from '../../docker-config.ts';
@@ -90,7 +90,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
       record.updates = [];
       record.skipped = [];
       record.warnings = [];
-      const read = await readManifestFiles(root, source.gitPaths);
+      const read = await readSourceFiles(root, source.gitPaths, { manifestGeneration: source.manifestGeneration, defaultNamespace: source.defaultNamespace, signal: abort.signal });
       const loaded = loadManifests(read.files, { defaultNamespace: source.defaultNamespace });
       const workloads = loaded.manifests.flatMap((m) => {
         const w = workloadOf(m);
@@ -110,7 +110,8 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
       record.repositories = scans.size;
       const plan = planUpdates(candidates, (r) => scans.get(r), await releasedBefore(root, base, gitOpts));
       record.skipped = [...skipped, ...plan.skipped];
-      const done = await applyUpdates(root, plan.updates, record.skipped, source.defaultNamespace);
+      const done = await applyUpdates(root, plan.updates, record.skipped, source.defaultNamespace,
+        { generated: read.generated, manifests: loaded.manifests, defaultNamespace: source.defaultNamespace, git: gitOpts, signal: abort.signal });
       record.updates = done.map((u) => ({ workload: u.workload.id, container: u.container, from: u.current, to: u.image }));
       return done.length ? autoReleaseMessage(done) : undefined;
     }, { ...gitOpts, signal: abort.signal });
