@@ -6,6 +6,7 @@ import { watchResource, type Watched } from '../kube/informer.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
 import { watchMetadata } from '../kube/metadata-informer.ts';
 import { EnqueueReason, releaseJobOptions, type ReleaseJob } from './queue/release-job.ts';
+import { changeReason, seenRelease, type SeenRelease } from './reconcile-request.ts';
 import { referencedSources } from './values/referenced-sources.ts';
 
 // Settings of the producer; defaults: all namespaces, resync 3m (--charts-sync-interval), debounce 1s.
@@ -36,7 +37,7 @@ export interface ReleaseOperator {
 export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   const custom = opts.kc.makeApiClient(k8s.CustomObjectsApi);
   const scopes: ReadonlyArray<string | undefined> = opts.namespaces?.length ? opts.namespaces : [undefined];
-  const seen = new Map<string, string>(); // key → generation/deleting, to tell spec changes from status updates
+  const seen = new Map<string, SeenRelease>(); // key → generation, deletion, reconcile request: to tell changes from status updates
 
   const enqueue = (hr: HelmRelease, reason: string): void => {
     const key = releaseKey(hr);
@@ -44,14 +45,15 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
     opts.queue.add(key, { namespace: hr.metadata.namespace, name: hr.metadata.name, reason }, releaseJobOptions(key, opts.debounceMs ?? 1000, reason))
       .catch((err: unknown) => opts.log.error({ key, err: (err as Error).message }, 'cannot enqueue release'));
   };
-  const fingerprint = (hr: HelmRelease) => `${hr.metadata.generation ?? 0}/${hr.metadata.deletionTimestamp ? 'deleting' : 'live'}`;
   const onRelease = (event: string, hr: HelmRelease): void => {
     const key = releaseKey(hr);
     if (event === 'delete') return void seen.delete(key);
     const before = seen.get(key);
-    seen.set(key, fingerprint(hr));
+    const now = seenRelease(hr);
+    seen.set(key, now);
+    const change = before && changeReason(before, now);
     if (before === undefined) enqueue(hr, EnqueueReason.Created);
-    else if (before !== fingerprint(hr)) enqueue(hr, hr.metadata.deletionTimestamp ? EnqueueReason.Deleted : EnqueueReason.SpecChanged);
+    else if (change) enqueue(hr, change);
     else if (isReady(hr)) {
       // a status update that made this release Ready: the releases waiting on it (dependsOn) go now
       for (const other of allReleases()) if (!isReady(other) && dependsOn(other, hr)) enqueue(other, EnqueueReason.DependencyReady);
@@ -94,7 +96,7 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   const synced = Promise.all([...releases, ...sources].map((w) => w.synced)).then(() => {
     // Losing Redis loses no data: every release is enqueued at start-up.
     for (const hr of allReleases()) {
-      seen.set(releaseKey(hr), fingerprint(hr));
+      seen.set(releaseKey(hr), seenRelease(hr));
       enqueue(hr, EnqueueReason.Startup);
     }
   });

@@ -7,6 +7,7 @@ import { assertDependenciesReady } from './dependencies.ts';
 import { finalizeRelease } from './finalize-release.ts';
 import { prepareRelease } from './prepare-release.ts';
 import { refreshesChartSource } from './queue/release-job.ts';
+import { statusHandled } from './reconcile-request.ts';
 import type { ReconcileDeps, ReleaseTarget } from './release-context.ts';
 import { runRelease } from './release-loop.ts';
 import { statusOnError } from './status/conclusion-status.ts';
@@ -40,9 +41,12 @@ export async function reconcileRelease(key: { namespace: string; name: string; r
     if (!(hr.metadata.finalizers ?? []).includes(FINALIZER)) await addFinalizer(hr, deps);
     await assertDependenciesReady(hr, deps.kube);
     const ctx = await prepareRelease(target, deps, writer, refreshesChartSource(key.reason));
-    return await runRelease(ctx, writer);
+    const outcome = await runRelease(ctx, writer);
+    writer.set(statusHandled(writer.status, hr)); // a reconcile request read with hr is answered, whatever came of it
+    await writer.flush();
+    return outcome;
   } catch (err) {
-    writer.set(statusOnError(writer.status, err, deps.now()));
+    writer.set(statusHandled(statusOnError(writer.status, err, deps.now()), hr));
     await writer.flush();
     throw err;
   }

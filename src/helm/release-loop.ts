@@ -12,6 +12,7 @@ import { concludeRelease, stallRelease, type EndOfRun, type ReleaseOutcome } fro
 import { Action, nextAction, stepTaken, type PreviousStep, type StepAction } from './next-action.ts';
 import { recordEvent, type ReleaseContext } from './release-context.ts';
 import { historyAfter, mayBeMidAction } from './release-history.ts';
+import { actionFinished, actionStarted } from './status/last-action.ts';
 import { statusAfter, statusBefore } from './status/step-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 
@@ -40,7 +41,7 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
     if (step === 1) await ctx.deps.confirmLease?.(mayBeMidAction(ctx.history, ctx.hr.status?.phase));
     // refused before anything of another HelmRelease's is touched or adopted (checked once: adopt, then upgrade)
     if (action === Action.Adopt || (action === Action.Upgrade && previous?.action !== Action.Adopt)) await assertOwnership(ctx);
-    writer.set(statusBefore(writer.status, action, { ctx, now: ctx.deps.now() }));
+    writer.set(actionStarted(statusBefore(writer.status, action, { ctx, now: ctx.deps.now() }), action, ctx.deps.now()));
     await writer.flush();
     const starting = actionEvent(action, ctx);
     if (starting) await recordEvent(ctx, starting.type, starting.reason, starting.message);
@@ -56,7 +57,7 @@ async function apply(run: EndOfRun, outcome: StepOutcome): Promise<void> {
   const { ctx, writer } = run;
   if (outcome.error) ctx.deps.log.warn({ action: outcome.action, err: outcome.error.message }, 'step failed');
   if (outcome.action === 'adopt') ctx.deps.log.info({ adopted: outcome.adopted, reason: outcome.reason }, 'compared with the deployed release');
-  writer.set(statusAfter(writer.status, outcome, { ctx, now: ctx.deps.now() }));
+  writer.set(actionFinished(statusAfter(writer.status, outcome, { ctx, now: ctx.deps.now() }), !outcome.error, ctx.deps.now()));
   for (const e of outcomeEvents(outcome, ctx)) await recordEvent(ctx, e.type, e.reason, e.message);
   ctx.history = historyAfter(ctx.history, outcome) ?? (await ctx.deps.kube.helmHistory(ctx.targetNamespace, ctx.releaseName));
   run.failure = attemptFailure(outcome, ctx.hr.spec) ?? run.failure;

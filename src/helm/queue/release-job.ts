@@ -17,14 +17,17 @@ export const EnqueueReason = {
   ChartChanged: 'chart-changed',
   Startup: 'startup',
   DependencyReady: 'dependency-ready',
+  Requested: 'requested', // reconcile.fluxcd.io/requestedAt changed (capstan ctl reconcile hr)
 } as const;
+export type EnqueueReason = (typeof EnqueueReason)[keyof typeof EnqueueReason];
 
 // Reasons that only re-check a release; they never cut short a retry that is waiting out its backoff.
 const ROUTINE: ReadonlySet<string> = new Set([EnqueueReason.Resync, EnqueueReason.Startup]);
 
 // Reasons after which a Git chart source is fetched even if it was fetched recently: the poller saw a new commit,
-// or the spec is new (chart.ref may name what the mirror lacks). Others reuse the mirror (a resync fetches nothing).
-const REFRESHING: ReadonlySet<string> = new Set([EnqueueReason.ChartChanged, EnqueueReason.SpecChanged, EnqueueReason.Created]);
+// the spec is new (chart.ref may name what the mirror lacks), or a person asked for a reconcile. Others reuse
+// the mirror (a resync fetches nothing).
+const REFRESHING: ReadonlySet<string> = new Set([EnqueueReason.ChartChanged, EnqueueReason.SpecChanged, EnqueueReason.Created, EnqueueReason.Requested]);
 
 // Whether a job with this reason fetches its chart source afresh.
 export function refreshesChartSource(reason: string | undefined): boolean {

@@ -125,7 +125,14 @@ export interface HelmReleaseStatus {
   // Capstan: failed attempts at the current desired inputs (retry budget), and their digest.
   failures?: number;
   lastAttemptedDigest?: string;
+  // Capstan: the last helm action, its start and end (ISO times) and whether it succeeded.
+  lastAction?: LastAction;
+  // Capstan: the reconcile.fluxcd.io/requestedAt value last handled (capstan ctl reconcile hr waits for it).
+  lastHandledReconcileAt?: string;
 }
+
+// Capstan: one action run on a release (install, upgrade, test, rollback, uninstall, unlock, adopt).
+export interface LastAction { action: string; startedAt: string; finishedAt?: string; succeeded?: boolean }
 
 export interface HelmRelease {
   apiVersion: string;
