@@ -10,7 +10,7 @@ step(){ echo "== $* ($(date +%T))" >&2; }
 # Debian packages the tests drive (Go and Node come with the machine; Node 24 comes from npm below).
 missing=()
 for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools redis-sentinel:redis-sentinel ssh-keygen:openssh-client \
-    docker-registry:docker-registry htpasswd:apache2-utils; do
+    docker-registry:docker-registry htpasswd:apache2-utils gpg:gnupg git-secret:git-secret age-keygen:age; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the SSH transport tests run their own sshd on loopback
@@ -25,6 +25,7 @@ export PATH="$root/node_modules/.bin:$PATH"   # node here is Node 24 from the `n
 
 step "helm"; CAPSTAN_HELM_BINARY=${CAPSTAN_HELM_BINARY:-$(helm-bin/build.sh)}; export CAPSTAN_HELM_BINARY
 step "kustomize"; CAPSTAN_KUSTOMIZE=${CAPSTAN_KUSTOMIZE:-$(e2e/tools/kustomize.sh)}; export CAPSTAN_KUSTOMIZE
+step "sops"; CAPSTAN_SOPS=${CAPSTAN_SOPS:-$(e2e/tools/sops.sh)}; export CAPSTAN_SOPS
 step "fluxctl"; CAPSTAN_FLUXCTL=${CAPSTAN_FLUXCTL:-$(e2e/tools/fluxctl.sh)}; export CAPSTAN_FLUXCTL
 step "control plane binaries"; e2e/cluster/build.sh
 
