@@ -43,6 +43,7 @@ const SPEC = {
   forceUpgrade: boolean, maxHistory: COUNT, disableOpenAPIValidation: boolean, suspend: boolean, values: map,
   rollback: { enable: boolean, retry: boolean, maxRetries: COUNT, timeout: TIMEOUT, wait: boolean, disableHooks: boolean, recreate: boolean, force: boolean },
   test: { enable: boolean, ignoreFailures: boolean, timeout: TIMEOUT, cleanup: boolean },
+  driftDetection: { mode: string(16) }, // which modes: helm/drift/drift-mode.ts
 } as const;
 const LISTS: Record<string, ReturnType<typeof listOf>> = {
   valueFileSecrets: listOf({ name: NAME }),

@@ -1,5 +1,6 @@
 import { ConditionType } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { AttemptFailure } from './actions/outcome.ts';
+import { statusDriftCorrected } from './drift/drift-status.ts';
 import { Verdict, type Decision } from './next-action.ts';
 import { recordEvent, type ReleaseContext } from './release-context.ts';
 import { statusAdopted, statusAttemptFailed, statusReleased, statusUnchanged } from './status/conclusion-status.ts';
@@ -21,7 +22,7 @@ export async function concludeRelease(run: EndOfRun, decision: Decision): Promis
   const now = ctx.deps.now();
   switch (decision.verdict) {
     case Verdict.Released:
-      writer.set(statusReleased(writer.status, ctx, now));
+      writer.set(statusDriftCorrected(statusReleased(writer.status, ctx, now), ctx.history[0]?.version, now));
       await recordEvent(ctx, 'Normal', 'ReleaseSynced', `managed release '${ctx.releaseName}' in namespace '${ctx.targetNamespace}' synchronized`);
       await writer.flush();
       return 'released';

@@ -53,6 +53,7 @@ export function actionForState(state: ReleaseState): Action {
     case ReleaseStatus.Unrecorded:
       return Action.Adopt;
     case ReleaseStatus.OutOfSync:
+    case ReleaseStatus.Drifted:
     case ReleaseStatus.Failed:
       return Action.Upgrade;
     case ReleaseStatus.RetriesExhausted:

@@ -3,6 +3,7 @@ import type { HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { SecurityConfig } from '../security-config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ChartSources } from './chart/resolve-chart.ts';
+import type { DriftProbe } from './drift/detect-drift.ts';
 import type { HelmRevision } from './release-state.ts';
 import type { HelmRunner } from './runner.ts';
 
@@ -18,6 +19,8 @@ export interface ReleaseDeps {
   // queue/release-lease.ts); `mayBeMidAction` makes it wait for a live holder first. Throws a WaitingError when
   // another worker turns out to be acting on it. Absent where one process does everything (tests, `run`).
   confirmLease?: (mayBeMidAction: boolean) => Promise<void>;
+  // Drift detection's reads of the cluster and its metric (drift/); absent, HelmReleases asking for it are not checked.
+  drift?: { probe: DriftProbe; onDetected?: (namespace: string, name: string) => void };
 }
 
 // The ports and settings of the worker's reconcile; `chartCacheDir` holds downloaded charts by digest; `digestKey`
@@ -38,6 +41,8 @@ export interface ReleaseContext {
   digest: string;
   history: readonly HelmRevision[];
   signal: AbortSignal;
+  // Why an upgrade of this reconcile runs, for Helm's history (`--description`): set when it corrects drift.
+  upgradeDescription?: string;
 }
 
 // The part of the context that deletion needs: no chart or values are resolved for a HelmRelease going away.

@@ -8,6 +8,7 @@ export const ReleaseStatus = {
   Absent: 'Absent', // no release: install
   Locked: 'Locked', // a pending-* left by a dead worker (we hold the lease): unlock
   OutOfSync: 'OutOfSync', // inputs differ from the last good release, or it changed outside Capstan: upgrade
+  Drifted: 'Drifted', // in sync, but objects of it were changed or deleted in the cluster, to be corrected: upgrade
   Unrecorded: 'Unrecorded', // deployed, but Capstan recorded no digest (taken over): adopt as it is, or upgrade (adopt.ts)
   Failed: 'Failed', // the last attempt at these inputs failed and the budget allows another: upgrade again
   RetriesExhausted: 'RetriesExhausted', // the budget is spent on these inputs: stall until they change
@@ -22,6 +23,9 @@ export interface StateInput {
   recorded: HelmReleaseStatus;
   spec: HelmReleaseSpec;
   desiredDigest: string;
+  // Objects of the deployed release found changed or deleted in the cluster by this reconcile's drift check
+  // (drift/check-drift.ts), and whether to correct them (mode enabled) or only report them (warn).
+  drift?: { correct: boolean; summary: string };
 }
 
 // Attempts allowed per set of desired inputs: rollback.maxRetries (default 5; 0 means no limit).
@@ -33,7 +37,7 @@ export function retryBudget(spec: HelmReleaseSpec): number {
 const PENDING = /^pending-/;
 
 // Decides the state of one release. Pure: all it needs is handed in.
-export function determineReleaseState({ history, recorded, spec, desiredDigest }: StateInput): ReleaseState {
+export function determineReleaseState({ history, recorded, spec, desiredDigest, drift }: StateInput): ReleaseState {
   const latest = history[0];
   const sameAttempt = recorded.lastAttemptedDigest === desiredDigest;
   const failures = sameAttempt ? (recorded.failures ?? 0) : 0;
@@ -60,5 +64,7 @@ export function determineReleaseState({ history, recorded, spec, desiredDigest }
   if (recorded.lastReleaseVersion !== latest.version) {
     return { status: ReleaseStatus.OutOfSync, reason: `revision ${latest.version} was made outside Capstan` };
   }
+  if (drift?.correct) return { status: ReleaseStatus.Drifted, reason: `drift: ${drift.summary}` };
+  if (drift) return { status: ReleaseStatus.InSync, reason: `release matches the desired inputs; drift reported, not corrected (warn): ${drift.summary}` };
   return { status: ReleaseStatus.InSync, reason: 'release matches the desired inputs' };
 }

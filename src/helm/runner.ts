@@ -21,6 +21,7 @@ export interface InstallOptions extends ReleaseTarget {
   force?: boolean; // upgrade only
   resetValues?: boolean; // upgrade only: false means --reuse-values
   maxHistory?: number; // upgrade only
+  description?: string; // upgrade only: Helm's history records it instead of "Upgrade complete" (e.g. why it ran)
   replace?: boolean; // install only: re-use the name of a release uninstalled with its history kept (helm needs --replace)
 }
 
@@ -106,6 +107,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     upgrade: (o) => withValues(o.values, async (f) => {
       const argv = common(o, f);
       argv.flags.push(...(o.force ? ['--force'] : []), o.resetValues === false ? '--reuse-values' : '--reset-values', '--history-max', String(o.maxHistory ?? 10));
+      if (o.description) argv.flags.push(`--description=${o.description}`); // one argument: never read as a flag
       return parseReleaseOutput(await run(['upgrade'], o, argv, o.timeoutSec));
     }),
     rollback: async (o) => void (await run(['rollback'], o, {

@@ -1,14 +1,17 @@
 import { gitChartSource } from '../helm/chart/git-source.ts';
 import { loadDigestKey } from '../helm/digest-key.ts';
+import { driftCounter } from '../helm/drift/drift-metric.ts';
 import { execHelmRunner } from '../helm/runner.ts';
 import { startReleaseWorker } from '../helm/worker.ts';
+import { realDriftProbe } from '../kube/drift-probe.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
 import { bullConnection, connectRedis } from '../redis/redis-client.ts';
 import type { RoleContext, RunningRole } from './role.ts';
 
 // `capstan worker`: runs release jobs from the queue with the real helm; stopping waits for the helm runs in flight.
 export async function startWorkerRole({ config, log, metrics }: RoleContext): Promise<RunningRole> {
-  const kube = realKubeClient(loadKubeConfig(config.kubeconfig));
+  const kc = loadKubeConfig(config.kubeconfig);
+  const kube = realKubeClient(kc);
   // status.lastAppliedDigest is an HMAC under this installation's key, shared by every worker through a Secret
   const digestKey = await loadDigestKey(kube, config.leaderElectionNamespace);
   const bull = bullConnection(config.redis);
@@ -22,6 +25,7 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
     concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
     deps: {
       kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
+      drift: { probe: realDriftProbe(kc), onDetected: driftCounter(metrics.registry) },
       chartSources: {
         git: gitChartSource({
           kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef, security: config.security,

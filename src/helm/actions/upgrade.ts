@@ -8,7 +8,9 @@ import { asError, type StepOutcome } from './outcome.ts';
 export async function upgrade(ctx: ReleaseContext): Promise<StepOutcome> {
   const spec = ctx.hr.spec;
   try {
-    const made = await ctx.deps.helm.upgrade({ ...installOptions(ctx), force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory });
+    const made = await ctx.deps.helm.upgrade({
+      ...installOptions(ctx), force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory, description: ctx.upgradeDescription,
+    });
     await annotateObjects(ctx, made.manifest);
     return { action: 'upgrade', revision: made.version };
   } catch (err) {

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { mapLimit } from '../../map-limit.ts';
+import { objectDrift, type DriftedObject } from './compare-objects.ts';
+import { releaseObjects } from './release-objects.ts';
+
+// The port drift detection reads the cluster through (kube/drift-probe.ts); nothing it does changes anything.
+export interface DriftProbe {
+  // The rendered manifest of one revision of a release, from Helm's storage Secret (no helm run); undefined when gone.
+  releaseManifest(namespace: string, release: string, version: number): Promise<string | undefined>;
+  // One object of a manifest: `live` as it is in the cluster (undefined when deleted, or its kind is no longer
+  // served) and `applied`, what a server-side apply of `body` would make of it (a dry run). A namespaced object
+  // without a namespace is looked for in `namespace`.
+  probe(body: Record<string, unknown>, namespace: string, signal?: AbortSignal): Promise<{ live?: unknown; applied?: unknown }>;
+}
+
+// What one drift check found: the drifted objects, how many objects were compared, and how many could not be
+// (an API error, a body the API server refused): those are never reported as drift.
+export interface DriftReport { drifted: DriftedObject[]; checked: number; unreadable: number }
+
+// Objects compared at once: each costs a GET and a dry-run PATCH.
+const CONCURRENCY = 4;
+
+// Compares every object of the deployed revision's manifest with the cluster (a GET and a server-side apply dry
+// run each); undefined when the manifest cannot be read (the check is skipped, tried again on the next resync).
+export async function detectDrift(
+  probe: DriftProbe,
+  target: { namespace: string; release: string; version: number; signal?: AbortSignal; log: Logger },
+): Promise<DriftReport | undefined> {
+  const { namespace, release, version, signal, log } = target;
+  let manifest: string | undefined;
+  try {
+    manifest = await probe.releaseManifest(namespace, release, version);
+  } catch (err) {
+    log.warn({ err: (err as Error).message, version }, 'drift check skipped: cannot read the release manifest');
+    return undefined;
+  }
+  if (manifest === undefined) return undefined;
+  const objects = releaseObjects(manifest);
+  let unreadable = 0;
+  const found = await mapLimit(objects, CONCURRENCY, async ({ ref, body }) => {
+    try {
+      const { live, applied } = await probe.probe(body, namespace, signal);
+      return objectDrift(ref, live, applied);
+    } catch (err) {
+      unreadable++;
+      log.warn({ kind: ref.kind, object: ref.name, err: (err as Error).message }, 'drift check could not compare an object');
+      return undefined;
+    }
+  });
+  const drifted = found.filter((d): d is DriftedObject => d !== undefined);
+  return { drifted, checked: objects.length, unreadable };
+}
