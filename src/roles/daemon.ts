@@ -15,6 +15,7 @@ import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
 import { secretMarker } from '../kube/secret-marker.ts';
 import { realSyncCluster } from '../kube/sync-cluster.ts';
 import { redact } from '../redact.ts';
+import { sourceObserver, stopSourceObservers } from '../notify/daemon-observers.ts';
 import { startSyncDaemon, type SyncDaemon } from '../sync/daemon.ts';
 import { type ImageParts, imageParts } from './image-parts.ts';
 import type { RoleContext, RunningRole } from './role.ts';
@@ -43,6 +44,7 @@ function leaseName(source: SyncConfig): string {
 function startSource({ config, log, metrics }: RoleContext, source: SyncConfig, shared: Shared): RunningSource {
   const { kc } = shared;
   const daemonLog = log.child({ component: 'daemon', source: source.name });
+  const observer = sourceObserver({ config, log: daemonLog, metrics }, source.name);
   const cluster = realSyncCluster(kc, {
     onSkipped: (path, err) => daemonLog.warn({ path, err: (err as Error).message }, 'cannot list; its objects are not garbage collected'),
   });
@@ -60,8 +62,12 @@ function startSource({ config, log, metrics }: RoleContext, source: SyncConfig, 
       metrics.syncApplied.inc(r.applied.length);
       metrics.syncManifests.set({ success: 'true' }, r.applied.length + r.unchanged.length);
       metrics.syncManifests.set({ success: 'false' }, r.failed.length + r.loadErrors.length);
+      void observer.onRecord(r);
     },
-    onFailure: () => metrics.syncFailures.inc(),
+    onFailure: (err) => {
+      metrics.syncFailures.inc();
+      observer.onFailure(redact(err.message, source.auth ? [source.auth] : []));
+    },
   });
   const { images } = shared;
   const automation = images && !source.readonly ? startImageAutomation({
@@ -113,6 +119,7 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
       await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
       await Promise.all(sources.map((s) => s.lease.stop()));
+      await stopSourceObservers(ctx.metrics);
     },
   };
 }

@@ -3,6 +3,7 @@ import { loadDigestKey } from '../helm/digest-key.ts';
 import { driftCounter } from '../helm/drift/drift-metric.ts';
 import { execHelmRunner } from '../helm/runner.ts';
 import { startReleaseWorker } from '../helm/worker.ts';
+import { releaseObservers, releaseSucceeded } from '../notify/worker-observers.ts';
 import { realDriftProbe } from '../kube/drift-probe.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
 import { bullConnection, connectRedis } from '../redis/redis-client.ts';
@@ -16,6 +17,7 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
   const digestKey = await loadDigestKey(kube, config.leaderElectionNamespace);
   const bull = bullConnection(config.redis);
   const redis = connectRedis(config.redis);
+  const observers = releaseObservers({ config, log, metrics });
   const helm = execHelmRunner({
     binary: config.helmBinary, kubeconfig: config.kubeconfig, helmHome: config.helmCacheDir,
     onRun: (verb) => metrics.helmInvocations.inc({ verb }),
@@ -24,7 +26,7 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
     queueName: config.queueName, connection: bull.connection, prefix: bull.prefix, redis, log: log.child({ component: 'worker' }),
     concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
     deps: {
-      kube, helm, now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
+      kube: observers.kube(kube), helm: observers.helm(helm), now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
       drift: { probe: realDriftProbe(kc), onDetected: driftCounter(metrics.registry) },
       chartSources: {
         git: gitChartSource({
@@ -36,8 +38,9 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
         }),
       },
     },
-    onOutcome: (outcome, seconds) => metrics.releaseDuration.observe({ outcome }, seconds),
+    onOutcome: (outcome, seconds) => metrics.releaseDuration.observe({ outcome, success: String(releaseSucceeded(outcome)) }, seconds),
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
-  return { routes: [], ready: () => true, stop: async () => { await worker.close(); await bull.close(); await redis.quit(); } };
+  worker.on('active', observers.onActive);
+  return { routes: [], ready: () => true, stop: async () => { await worker.close(); await observers.stop(); await bull.close(); await redis.quit(); } };
 }
