@@ -14,6 +14,7 @@ import { kubePullCredentials } from '../kube/pull-secrets.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
 import { secretMarker } from '../kube/secret-marker.ts';
 import { realSyncCluster } from '../kube/sync-cluster.ts';
+import { startDaemonJobs } from '../fluxapi/jobs/daemon-jobs.ts';
 import { redact } from '../redact.ts';
 import { sourceObserver, stopSourceObservers } from '../notify/daemon-observers.ts';
 import { startSyncDaemon, type SyncDaemon } from '../sync/daemon.ts';
@@ -100,8 +101,8 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   if (identity) routes.push(identityRoute(identity));
   const images = imageParts(config, log);
   const shared: Shared = { kc, images, pullCredentials: kubePullCredentials(kc, (message) => log.warn({ component: 'image' }, message)) };
-  const sources = config.syncSources.map((configured) => startSource(ctx,
-    !configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured, shared));
+  const effective = config.syncSources.map((configured) => (!configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured));
+  const sources = effective.map((source) => startSource(ctx, source, shared));
   const daemons = sources.map((s) => s.daemon);
   const automations = new Map<string, ImageAutomation>();
   config.syncSources.forEach((s, i) => { const a = sources[i]?.automation; if (a) automations.set(s.name, a); });
@@ -111,10 +112,14 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last(), failing: daemons[i]?.failing() }))));
   routes.push(recordsRoute('/api/capstan/v1/images', () => config.syncSources.filter((s) => automations.has(s.name))
     .map((s) => ({ source: s.name, url: safeUrl(s), record: automations.get(s.name)?.last() }))));
+  // fluxctl's write verbs: POST /api/flux/v9/update-manifests, GET /v6/jobs and /v6/sync
+  const fluxJobs = startDaemonJobs(ctx, { sources: sources.map((s, i) => ({ ...s, config: effective[i] as SyncConfig })), cache: images?.cache });
+  routes.push(fluxJobs.route);
   return {
     routes,
     ready: () => true,
     stop: async () => {
+      await fluxJobs.stop();
       await Promise.all([...automations.values()].map((a) => a.stop()));
       await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
