@@ -8,6 +8,7 @@ import { testRelease } from './actions/test-release.ts';
 import { uninstall } from './actions/uninstall.ts';
 import { unlock } from './actions/unlock.ts';
 import { upgrade } from './actions/upgrade.ts';
+import { checkDrift } from './drift/check-drift.ts';
 import { concludeRelease, stallRelease, type EndOfRun, type ReleaseOutcome } from './conclude-release.ts';
 import { Action, nextAction, stepTaken, type PreviousStep, type StepAction } from './next-action.ts';
 import { recordEvent, type ReleaseContext } from './release-context.ts';
@@ -32,8 +33,9 @@ const ACTIONS: Record<StepAction, (ctx: ReleaseContext) => Promise<StepOutcome>>
 export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Promise<ReleaseOutcome> {
   const run: EndOfRun = { ctx, writer };
   let previous: PreviousStep | undefined;
+  const drift = await checkDrift(ctx, writer); // reads nothing unless the HelmRelease asks for drift detection
   for (let step = 1; step <= MAX_STEPS; step++) {
-    const decision = nextAction({ history: ctx.history, recorded: writer.status, spec: ctx.hr.spec, desiredDigest: ctx.digest, previous });
+    const decision = nextAction({ history: ctx.history, recorded: writer.status, spec: ctx.hr.spec, desiredDigest: ctx.digest, previous, drift: previous ? undefined : drift });
     ctx.deps.log.info({ step, action: decision.action, reason: decision.reason }, 'next action');
     if (decision.action === Action.None) return concludeRelease(run, decision);
     if (decision.action === Action.Stall) return stallRelease(run, decision);

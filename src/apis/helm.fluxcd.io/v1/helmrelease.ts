@@ -68,6 +68,9 @@ export interface HelmReleaseSpec {
   dependsOn?: ObjectReference[];
   // Capstan: leave the release alone while true.
   suspend?: boolean;
+  // Capstan: what a resync does about objects of the release changed or deleted in the cluster (helm/drift/);
+  // overrides the helm.fluxcd.io/drift-detection annotation. Default disabled.
+  driftDetection?: { mode?: 'enabled' | 'warn' | 'disabled' };
 }
 
 export const ConditionType = {
@@ -78,6 +81,7 @@ export const ConditionType = {
   Tested: 'Tested',
   Ready: 'Ready', // Capstan: for `kubectl wait --for=condition=Ready`
   Stalled: 'Stalled', // Capstan: a person must act
+  Drifted: 'Drifted', // Capstan: objects of the release differ from its manifest in the cluster (drift detection)
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
