@@ -53,7 +53,7 @@ export async function readSourceFiles(root: string, paths: readonly string[], op
       config = parseFluxYaml(await readFile(join(realRoot, found.file), 'utf8'));
     } catch (err) {
       if (!(err instanceof FluxYamlError)) throw err;
-      out.errors.push({ file: found.file, message: `${err.message}; nothing of --git-path ${given} is applied` });
+      out.errors.push({ file: found.file, message: `${found.file}: ${err.message}; nothing of --git-path ${given} is applied` });
       continue;
     }
     if (config.kind === 'scanForFiles') {

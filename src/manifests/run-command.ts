@@ -26,18 +26,51 @@ export interface CommandRun { configFile: string; cwd: string; env?: Readonly<Re
 // timeout, output over MAX_COMMAND_OUTPUT_BYTES or a missing program becomes a GenerationError naming the
 // .flux.yaml and the command, with the tail of its stderr.
 export async function runFluxCommand(cmd: FluxCommand, run: CommandRun): Promise<string> {
-  const result = await execa('/bin/sh', ['-c', cmd.command], {
+  if (run.signal?.aborted) throw new GenerationError(run.configFile, `command "${cmd.command}" not run: ${String(run.signal.reason)}`, cmd.command);
+  const child = execa('/bin/sh', ['-c', cmd.command], {
     cwd: run.cwd, extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...run.env },
-    timeout: cmd.timeoutMs, forceKillAfterDelay: 5_000, maxBuffer: MAX_COMMAND_OUTPUT_BYTES, stdin: 'ignore',
-    reject: false, stripFinalNewline: false, ...(run.signal ? { cancelSignal: run.signal } : {}),
+    buffer: false, stdin: 'ignore', reject: false, detached: true,
   });
-  if (!result.failed) return result.stdout;
-  const stderr = String(result.stderr ?? '').trim();
-  const tail = stderr.length > STDERR_TAIL ? `…${stderr.slice(-STDERR_TAIL)}` : stderr;
+  // the command's own process group: a timeout, a stop or too much output ends everything it started
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, cmd.timeoutMs);
+  run.signal?.addEventListener('abort', killGroup, { once: true });
+  // read here, not by execa's maxBuffer: the command is stopped as soon as it prints too much
+  const out: Buffer[] = [];
+  let size = 0;
+  let tooMuch = false;
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_COMMAND_OUTPUT_BYTES) out.push(chunk);
+    else if (!tooMuch) {
+      tooMuch = true;
+      killGroup();
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
+  });
+  const result = await child.finally(() => {
+    clearTimeout(timer);
+    run.signal?.removeEventListener('abort', killGroup);
+  });
+  if (!result.failed && !tooMuch) return Buffer.concat(out).toString('utf8');
+  const tail = stderr.trim();
   let why: string;
-  if (result.timedOut) why = `timed out after ${cmd.timeoutMs / 1000}s`;
-  else if (result.isCanceled) why = `was stopped: ${String(run.signal?.reason ?? 'cancelled')}`;
-  else if (result.isMaxBuffer) why = `printed more than ${MAX_COMMAND_OUTPUT_BYTES} bytes`;
+  if (tooMuch) why = `printed more than ${MAX_COMMAND_OUTPUT_BYTES} bytes`;
+  else if (timedOut) why = `timed out after ${cmd.timeoutMs / 1000}s`;
+  else if (run.signal?.aborted) why = `was stopped: ${String(run.signal?.reason ?? 'cancelled')}`;
   else if (result.exitCode !== undefined) why = `exited with code ${result.exitCode}`;
   else why = `failed: ${result.shortMessage}`;
   throw new GenerationError(run.configFile, `command "${cmd.command}" ${tail ? `${why}: ${tail}` : why}`, cmd.command);
