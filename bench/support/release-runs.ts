@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { execa } from 'execa';
+import type { HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
+import { startCapstan } from '../../e2e/support/capstan.ts';
+import { freshNamespace, kubeConfig, uniqueName } from '../../e2e/support/cluster.ts';
+import { helmReleases } from '../../e2e/support/helm-releases.ts';
+import { sampleRss } from './proc-rss.ts';
+
+// The timed runs the release benchmarks share: N releases of the `hello` chart by bare helm, by Capstan, or by any
+// operator of helm.fluxcd.io/v1 HelmReleases, each in a fresh namespace of the local control plane.
+
+export const HELM = process.env.CAPSTAN_HELM_BINARY ?? 'helm';
+const kc = kubeConfig();
+
+// What a run measured: wall milliseconds, peak RSS of the system's own processes and of its helm children.
+export interface RunFigures { ms: number; selfBytes: number; helmBytes: number }
+
+// Runs `jobs` with at most `c` at once.
+export async function pool(c: number, jobs: Array<() => Promise<unknown>>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: c }, async () => { while (next < jobs.length) await jobs[next++]?.(); }));
+}
+
+// The median of `xs`.
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+// Bytes as MiB, for tables.
+export const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+// A comma-separated list of positive numbers from the environment.
+export const numbers = (v: string | undefined, d: string) => (v ?? d).split(',').map(Number).filter((n) => n > 0);
+
+// N bare `helm upgrade --install` of the packaged chart `tgz` at parallelism c (the floor).
+export async function bareHelm(n: number, c: number, tgz: string): Promise<RunFigures> {
+  const [ns, drop] = await freshNamespace(kc, 'bench-helm');
+  const home = mkdtempSync(join(tmpdir(), 'bench-helm-'));
+  const env = { HELM_CACHE_HOME: join(home, 'c'), HELM_CONFIG_HOME: join(home, 'g'), HELM_DATA_HOME: join(home, 'd') };
+  const pids = new Set<number>();
+  const rss = sampleRss(() => [...pids]);
+  const t = performance.now();
+  await pool(c, Array.from({ length: n }, (_, i) => async () => {
+    const p = execa(HELM, ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`], { env });
+    if (p.pid) pids.add(p.pid);
+    await p;
+    if (p.pid) pids.delete(p.pid);
+  }));
+  const ms = performance.now() - t;
+  const { helmBytes } = rss.stop();
+  rmSync(home, { recursive: true, force: true });
+  await drop();
+  return { ms, selfBytes: 0, helmBytes };
+}
+
+// An operator process under test: its root pid (for RSS) and how to stop it.
+export interface Operator { pid: number | undefined; stop(): Promise<void> }
+
+// N HelmReleases of chart `hello` 0.1.0 from `repository`, applied at once in a fresh namespace to the operator
+// `start` makes for that namespace; wall ms from the first apply until `done` holds for all of them.
+export async function operatorRun(n: number, repository: string, start: (namespace: string) => Promise<Operator>,
+  done: (hr: HelmRelease) => boolean): Promise<RunFigures> {
+  const [ns, drop] = await freshNamespace(kc, 'bench-op');
+  const op = await start(ns);
+  const hrs = helmReleases(kc, ns);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const rss = sampleRss(() => (op.pid ? [op.pid] : []));
+  const t = performance.now();
+  try {
+    await pool(8, Array.from({ length: n }, (_, i) => () => hrs.create(`r${i}`, { chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, values: { message: `m${i}` } })));
+    for (let finished = 0; finished < n;) {
+      if (performance.now() - t > 1_800_000) throw new Error(`only ${finished} of ${n} releases done after 30 min`);
+      await new Promise((r) => setTimeout(r, 100));
+      const items = ((await custom.listNamespacedCustomObject({ group: 'helm.fluxcd.io', version: 'v1', plural: 'helmreleases', namespace: ns })) as { items: HelmRelease[] }).items;
+      finished = items.filter(done).length;
+    }
+    const ms = performance.now() - t;
+    return { ms, ...rss.stop() };
+  } finally {
+    rss.stop();
+    await op.stop();
+    await drop();
+  }
+}
+
+// Ready=True, as Capstan reports a release done.
+export const capstanReady = (hr: HelmRelease) => hr.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true;
+
+// `capstan run --concurrency c` for one namespace, defaults otherwise.
+export const capstanOperator = (c: number) => async (namespace: string): Promise<Operator> => {
+  const p = await startCapstan({ role: 'run', namespace, queue: uniqueName('bench'),
+    args: ['--concurrency', String(c), '--log-level', 'warn', '--charts-sync-interval', '1h', '--debounce', '1s', '--retry-backoff', '10s'] });
+  return { pid: p.proc.pid, stop: () => p.stop() };
+};

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { execa } from 'execa';
+
+// The benchmarks (bench/, issue 14) at a tiny size, so their harness cannot rot: each sets up its own data on the
+// local control plane, runs every system it compares and prints its markdown table with a row of figures.
+const run = (file: string) => execa('node', [new URL(`../bench/${file}`, import.meta.url).pathname], {
+  reject: false, all: true, env: { BENCH_SIZES: '2', BENCH_CONCURRENCY: '2', BENCH_REPEAT: '1' }, timeout: 600_000,
+});
+
+describe('bench/ at a tiny size', () => {
+  it('throughput: Capstan and bare helm side by side, with the ratio and peak RSS', async () => {
+    const r = await run('throughput.ts');
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /Machine: \d+ cores/);
+    assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| \*\*[\d.]+\*\* \| [1-9]\d* MiB \| \d+ MiB \(bare: [1-9]\d* MiB\) \|$/m, r.stdout);
+  });
+
+  it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm', async () => {
+    const r = await run('peers.ts');
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \(\*\*[\d.]+×\*\*\) \| [\d.]+ s \([\d.]+×\) \| [\d.]+× \| [\d.]+× \| [1-9]\d* MiB \/ [1-9]\d* MiB \|$/m, r.stdout);
+  });
+});
