@@ -2,6 +2,7 @@ import type { GitAuth } from './git/run-git.ts';
 import type { SecurityConfig } from './security-config.ts';
 import type { Sink } from './notify/notifier.ts';
 import type { RedisTarget } from './redis/redis-target.ts';
+import type { DecryptionConfig } from './decryption-config.ts';
 
 export type { SecurityConfig } from './security-config.ts';
 
@@ -52,6 +53,7 @@ export interface Config {
   readonly syncState: 'git' | 'secret';
   readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined;
   readonly image: ImageConfig;
+  readonly decryption?: DecryptionConfig; // --sops, --git-secret (daemon); absent in hand-built configs = neither
 }
 
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).

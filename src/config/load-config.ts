@@ -1,6 +1,7 @@
 import { ConfigError } from '../config-error.ts';
 import { type Config, LogFormat, Role } from '../config.ts';
 import { locateHelm } from '../helm/binary.ts';
+import { decryptionConfig } from './decryption-config.ts';
 import { imageConfig } from './image-config.ts';
 import { notifySinks } from './notify-config.ts';
 import { readFlags, secretFlag } from './read-flags.ts';
@@ -68,6 +69,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     syncState,
     gitSecret: secretName ? Object.freeze({ namespace: v('k8s-secret-namespace'), name: secretName }) : undefined,
     image: imageConfig(flags),
+    decryption: decryptionConfig(flags),
     syncSources: syncSources(configFile, sync),
   });
 }

@@ -18,6 +18,7 @@ import { startDaemonJobs } from '../fluxapi/jobs/daemon-jobs.ts';
 import { redact } from '../redact.ts';
 import { sourceObserver, stopSourceObservers } from '../notify/daemon-observers.ts';
 import { startSyncDaemon, type SyncDaemon } from '../sync/daemon.ts';
+import { type Decryption, startDecryption } from '../decrypt/decryption.ts';
 import { type ImageParts, imageParts } from './image-parts.ts';
 import type { RoleContext, RunningRole } from './role.ts';
 
@@ -27,6 +28,7 @@ interface Shared {
   readonly kc: KubeConfig;
   readonly images: ImageParts | undefined;
   readonly pullCredentials: ReturnType<typeof kubePullCredentials>;
+  readonly decryption: Decryption;
 }
 
 // One Git source: its Lease (one active replica per source), its sync loop and, unless read-only, its image automation.
@@ -58,6 +60,7 @@ function startSource({ config, log, metrics }: RoleContext, source: SyncConfig, 
     ? secretMarker(kc, config.gitSecret, source.name === 'default' ? '' : source.name) : undefined;
   daemon = startSyncDaemon({
     sync: source, cluster, log: daemonLog, gitTimeoutMs: config.gitTimeoutMs, isLeader: () => lease.isLeader(), marker,
+    decryption: shared.decryption,
     onRecord: (r) => {
       metrics.syncDuration.observe({ success: String(r.complete) }, r.durationMs / 1000);
       metrics.syncApplied.inc(r.applied.length);
@@ -100,7 +103,9 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   const identity = secretKey ? await writeIdentity(secretKey, join(config.sync.cacheDir, 'identity')) : config.sync.ssh?.keyFile;
   if (identity) routes.push(identityRoute(identity));
   const images = imageParts(config, log);
-  const shared: Shared = { kc, images, pullCredentials: kubePullCredentials(kc, (message) => log.warn({ component: 'image' }, message)) };
+  // --sops, --git-secret: keys from Secrets are written to private files under the sync cache
+  const decryption = await startDecryption(config.decryption, { kube, keyDir: join(config.sync.cacheDir, 'keys'), timeoutMs: config.gitTimeoutMs });
+  const shared: Shared = { kc, images, decryption, pullCredentials: kubePullCredentials(kc, (message) => log.warn({ component: 'image' }, message)) };
   const effective = config.syncSources.map((configured) => (!configured.ssh && secretKey && identity ? { ...configured, ssh: { keyFile: identity } } : configured));
   const sources = effective.map((source) => startSource(ctx, source, shared));
   const daemons = sources.map((s) => s.daemon);
@@ -124,6 +129,7 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
       await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
       await Promise.all(sources.map((s) => s.lease.stop()));
+      await decryption.close();
       await stopSourceObservers(ctx.metrics);
     },
   };

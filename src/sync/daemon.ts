@@ -12,6 +12,7 @@ import { memoryMarker, type SyncMarker } from './sync-marker.ts';
 import type { SyncCluster } from './cluster.ts';
 import { syncSource, type SyncRecord } from './sync-source.ts';
 import { syncDue } from './sync-due.ts';
+import type { Decryption } from '../decrypt/decryption.ts';
 
 // The sync loop's ports and observers; the first retry after a failed cycle waits `retryBaseMs` (default 10 s),
 // doubling up to the sync interval.
@@ -27,6 +28,8 @@ export interface DaemonOptions {
   isLeader?: () => boolean;
   // Where the last fully synced commit is kept; default the sync tag in Git (or memory with --git-readonly).
   marker?: SyncMarker;
+  // --git-secret reveals files in each checkout before it is read; --sops decrypts files as they are read.
+  decryption?: Pick<Decryption, 'reveal' | 'decrypt'>;
 }
 
 // Cycles failing in a row (Git unreachable, the cluster not listable): since when, the latest error, how many.
@@ -92,10 +95,11 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
       tagRead = true;
     }
     const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
+    await opts.decryption?.reveal?.(root);
     const record = await syncSource({
       id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace, manifestGeneration: sync.manifestGeneration,
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
-      allowNamespaces: sync.allowNamespaces,
+      allowNamespaces: sync.allowNamespaces, decrypt: opts.decryption?.decrypt,
     }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced, signal: AbortSignal.timeout(sync.syncTimeoutMs) });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
     if (record.complete && (await marker.read(dir)) !== sha) await advanceMarker(dir, sha);

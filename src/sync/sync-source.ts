@@ -10,6 +10,7 @@ import { DEFAULT_GC_BUDGET_RATIO, planGarbageCollection } from './plan-gc.ts';
 import { IgnorePolicy, ignorePolicy } from './policy.ts';
 import { readSourceFiles } from '../manifests/read-sources.ts';
 import { clusterScopedFrom } from './scope.ts';
+import { decryptFiles, type FileDecryptor } from '../decrypt/decrypt-files.ts';
 
 // One Git source as a sync sees it: where its checked-out revision is, and what to do with it.
 export interface SyncSource {
@@ -22,6 +23,8 @@ export interface SyncSource {
   // --k8s-allow-namespace: when set, only objects in these namespaces are applied or collected; cluster-scoped
   // objects and other namespaces are reported as out of scope, as fluxd did.
   allowNamespaces?: readonly string[];
+  // --sops: how an encrypted file is decrypted (in memory) before it is loaded; default: files are loaded as read.
+  decrypt?: FileDecryptor | undefined;
 }
 
 // What one sync did, for the API, metrics and logs.
@@ -64,8 +67,9 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
   const started = performance.now();
   const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
   const read = await readSourceFiles(source.root, source.paths, { manifestGeneration: source.manifestGeneration, defaultNamespace: source.defaultNamespace, signal: deps.signal });
-  const { loaded, clusterScoped } = await loadScoped(read.files, source.defaultNamespace, deps);
-  record.loadErrors = [...read.errors, ...loaded.errors];
+  const opened = source.decrypt ? await decryptFiles(read.files, source.decrypt) : { files: read.files, errors: [] };
+  const { loaded, clusterScoped } = await loadScoped(opened.files, source.defaultNamespace, deps);
+  record.loadErrors = [...read.errors, ...opened.errors, ...loaded.errors];
   const allowed = source.allowNamespaces?.length ? new Set(source.allowNamespaces) : undefined;
   const inScope = (namespace: string | undefined) => !allowed || (namespace !== undefined && allowed.has(namespace));
   const live = (await deps.cluster.listLabelled(GC_MARK_LABEL)).filter((o) => inScope(o.namespace));
