@@ -3,6 +3,8 @@ import { startGitChartPoller } from '../helm/git-chart-poller.ts';
 import { startReleaseOperator } from '../helm/operator.ts';
 import type { ReleaseJob } from '../helm/queue/release-job.ts';
 import { dashboardRoute } from '../http/dashboard.ts';
+import { setConditionGauge, setQueueGauges } from '../http/releases/release-gauges.ts';
+import { releasesRoute } from '../http/releases/releases-page.ts';
 import { loadKubeConfig, realKubeClient } from '../kube/real-client.ts';
 import { bullConnection } from '../redis/redis-client.ts';
 import type { RoleContext, RunningRole } from './role.ts';
@@ -20,7 +22,7 @@ export async function startOperatorRole({ config, log, metrics }: RoleContext): 
     onEnqueue: (reason) => metrics.enqueued.inc({ reason }),
     onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }), security: config.security,
   });
-  const routes = [dashboardRoute([queue], config.dashboardToken !== undefined)];
+  const routes = [dashboardRoute([queue], config.dashboardToken !== undefined), releasesRoute({ queue, releases: operator.releases })];
   if (!config.dashboardToken) log.warn('no --dashboard-token: the queue dashboard is read-only');
   let ready = false;
   void operator.synced.then(() => { ready = true; });
@@ -29,7 +31,10 @@ export async function startOperatorRole({ config, log, metrics }: RoleContext): 
     intervalMs: config.gitPollIntervalMs, defaultRef: config.gitDefaultRef, timeoutMs: config.gitTimeoutMs,
     onPoll: (result) => metrics.gitPolls.inc({ result }), security: config.security,
   });
-  const gauge = setInterval(() => void queue.getJobCountByTypes('wait', 'delayed').then((n) => metrics.queueLength.set(n), () => undefined), 10_000);
+  const gauge = setInterval(() => {
+    setConditionGauge(metrics, operator.releases());
+    void setQueueGauges(metrics, queue).catch(() => undefined);
+  }, 5_000);
   gauge.unref();
   return {
     routes,
