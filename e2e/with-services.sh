@@ -10,7 +10,7 @@ step(){ echo "== $* ($(date +%T))" >&2; }
 # Debian packages the tests drive (Go and Node come with the machine; Node 24 comes from npm below).
 missing=()
 for pair in git:git openssl:openssl curl:curl tar:tar redis-server:redis-server redis-cli:redis-tools redis-sentinel:redis-sentinel ssh-keygen:openssh-client \
-    docker-registry:docker-registry htpasswd:apache2-utils gpg:gnupg git-secret:git-secret age-keygen:age; do
+    docker-registry:docker-registry htpasswd:apache2-utils gpg:gnupg git-secret:git-secret age-keygen:age chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # the SSH transport tests run their own sshd on loopback
