@@ -1,4 +1,6 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '../config-error.ts';
 import type { DecryptionConfig } from '../decryption-config.ts';
 import { revealSecrets } from '../git/git-secret.ts';
 import { importGpgKeys, keyFiles } from '../git/gpg-keys.ts';
@@ -22,14 +24,23 @@ export async function startDecryption(config: DecryptionConfig | undefined, deps
   const ageKeyFile = sops?.ageKeySecret
     ? await writeSecretEntry(deps.kube, { flag: 'sops-age-key-secret', ref: sops.ageKeySecret, key: 'age.agekey' }, join(deps.keyDir, 'sops', 'age.agekey'))
     : sops?.ageKeyFile;
+  if (sops?.ageKeyFile) await readable(sops.ageKeyFile, 'sops-age-key-file');
   const gs = config?.gitSecret;
   const fromSecret = gs?.keySecret
     ? [await writeSecretEntry(deps.kube, { flag: 'git-gpg-key-secret', ref: gs.keySecret, key: 'private.key' }, join(deps.keyDir, 'gpg', 'private.key'))]
     : [];
+  for (const path of gs?.keyImports ?? []) await readable(path, 'git-gpg-key-import');
   const home = gs ? await importGpgKeys([...(await keyFiles(gs.keyImports)), ...fromSecret], deps.timeoutMs) : undefined;
   return {
     decrypt: sops ? sopsDecryptor({ binary: sops.binary, ageKeyFile, timeoutMs: deps.timeoutMs }) : undefined,
     reveal: home ? (root) => revealSecrets(root, { gnupgHome: home.dir, timeoutMs: deps.timeoutMs }) : undefined,
     close: async () => { await home?.close(); },
   };
+}
+
+// A key file or directory named by a flag must be there at start-up, else a ConfigError naming the flag (exit 2).
+async function readable(path: string, flag: string): Promise<void> {
+  await access(path).catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(flag, `cannot read ${path} (${err.code ?? err.message})`);
+  });
 }
