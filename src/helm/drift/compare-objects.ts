@@ -20,7 +20,8 @@ const MAX_DEPTH = 4;
 // live object, changed when a field differs, undefined when the manifest is as it is in the cluster. Fields the
 // manifest does not set are left as they are by an apply, so they are never drift. Pure.
 export function objectDrift(ref: ReleaseObjectRef, live: unknown, applied: unknown): DriftedObject | undefined {
-  if (live === undefined) return { ref, change: 'missing', fields: [] };
+  // deleted between the read and the dry run: the dry run creates it anew, with another uid (or none)
+  if (live === undefined || uidOf(live) !== uidOf(applied)) return { ref, change: 'missing', fields: [] };
   const fields: string[] = [];
   differingPaths(comparable(live), comparable(applied), '', 0, fields);
   return fields.length ? { ref, change: 'changed', fields } : undefined;
@@ -31,6 +32,10 @@ export function driftSummary(drifted: readonly DriftedObject[], max = 5): string
   const named = drifted.slice(0, max).map((d) => `${d.ref.kind}/${d.ref.name} ${d.change}`);
   const more = drifted.length - named.length;
   return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(', ');
+}
+
+function uidOf(obj: unknown): unknown {
+  return isRecord(obj) && isRecord(obj.metadata) ? obj.metadata.uid : undefined;
 }
 
 function comparable(obj: unknown): Record<string, unknown> {

@@ -7,9 +7,13 @@ import { DriftMode } from './drift-mode.ts';
 export const DriftReason = { Detected: 'DriftDetected', None: 'NoDrift', Corrected: 'DriftCorrected' } as const;
 
 // The status after a drift check: Drifted True naming the drifted objects (kind and name only, never a value), or
-// False when none drifted. Unchanged when the condition already says so, so a quiet resync writes nothing.
+// False when none drifted (a DriftCorrected kept until the next drift: it says what was last put back). Unchanged
+// when the condition already says so, so a quiet resync writes nothing.
 export function statusForDrift(status: HelmReleaseStatus, mode: DriftMode, drifted: readonly DriftedObject[], now: Date): HelmReleaseStatus {
-  if (drifted.length === 0) return mark(status, 'False', DriftReason.None, 'the objects of the release are as its manifest says', now);
+  if (drifted.length === 0) {
+    if (findCondition(status.conditions, ConditionType.Drifted)?.reason === DriftReason.Corrected) return status;
+    return mark(status, 'False', DriftReason.None, 'the objects of the release are as its manifest says', now);
+  }
   const what = driftSummary(drifted);
   const message = mode === DriftMode.Enabled ? `${what}: corrected by an upgrade` : `${what} (drift detection warn: not corrected)`;
   return mark(status, 'True', DriftReason.Detected, message, now);

@@ -22,6 +22,8 @@ describe('objectDrift', () => {
     ['image edited: the container list, named at the depth limit', deployment(1),
       { ...deployment(1), spec: { replicas: 1, template: { spec: { containers: [{ name: 'web', image: 'nginx:2' }] } } } }, 'changed', ['spec.template.spec.containers']],
     ['a label of the manifest removed', { ...deployment(1), metadata: { ...deployment(1).metadata, labels: {} } }, deployment(1), 'changed', ['metadata.labels.app']],
+    ['deleted between the read and the dry run (the dry run creates it: another uid): missing',
+      { ...deployment(1), metadata: { ...deployment(1).metadata, uid: 'u1' } }, { ...deployment(1), metadata: { ...deployment(1).metadata, uid: 'u2' } }, 'missing', []],
     ['a ConfigMap key changed', { kind: 'ConfigMap', data: { a: '1', b: '2' } }, { kind: 'ConfigMap', data: { a: '1', b: '3' } }, 'changed', ['data.b']],
   ];
   for (const [name, live, applied, change, fields] of table) {
