@@ -41,6 +41,8 @@ export interface ReleaseContext {
   digest: string;
   history: readonly HelmRevision[];
   signal: AbortSignal;
+  // Why the action about to run was chosen (next-action's reason): Helm's history records it for an install or upgrade.
+  reason?: string;
   // Why an upgrade of this reconcile runs, for Helm's history (`--description`): set when it corrects drift.
   upgradeDescription?: string;
 }

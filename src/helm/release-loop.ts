@@ -47,6 +47,7 @@ export async function runRelease(ctx: ReleaseContext, writer: StatusWriter): Pro
     await writer.flush();
     const starting = actionEvent(action, ctx);
     if (starting) await recordEvent(ctx, starting.type, starting.reason, starting.message);
+    ctx.reason = decision.reason;
     const outcome = await ACTIONS[action](ctx);
     await apply(run, outcome);
     previous = stepTaken(action, outcome.action === 'adopt' ? outcome.adopted : !outcome.error, previous);

@@ -21,7 +21,7 @@ export interface InstallOptions extends ReleaseTarget {
   force?: boolean; // upgrade only
   resetValues?: boolean; // upgrade only: false means --reuse-values
   maxHistory?: number; // upgrade only
-  description?: string; // upgrade only: Helm's history records it instead of "Upgrade complete" (e.g. why it ran)
+  description?: string; // Helm's history records it instead of "Install complete"/"Upgrade complete" (why it ran)
   replace?: boolean; // install only: re-use the name of a release uninstalled with its history kept (helm needs --replace)
 }
 
@@ -102,6 +102,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     install: (o) => withValues(o.values, async (f) => {
       const argv = common(o, f);
       if (o.replace) argv.flags.push('--replace');
+      if (o.description) argv.flags.push(`--description=${o.description}`); // one argument: never read as a flag
       return parseReleaseOutput(await run(['install'], o, argv, o.timeoutSec));
     }),
     upgrade: (o) => withValues(o.values, async (f) => {

@@ -53,6 +53,8 @@ describe('execHelmRunner puts `--` before every positional argument of helm', ()
   });
 
   it('keeps the flags of each verb', async () => {
+    await helm.install({ ...target, chart: '/c', values, timeoutSec: 7, wait: false, description: 'Capstan: --not-a-flag' });
+    assert.ok(argv().includes('--description=Capstan: --not-a-flag'), 'the description is one argument with its flag');
     await helm.upgrade({ ...target, chart: '/c', values, timeoutSec: 7, wait: true, resetValues: false, maxHistory: 3, disableOpenAPIValidation: true });
     const flags = argv().slice(1, argv().indexOf('--'));
     for (const f of ['--values', '--timeout', '7s', '--wait', '--disable-openapi-validation', '--reuse-values', '--history-max', '3']) assert.ok(flags.includes(f), f);

@@ -10,6 +10,7 @@ export function installOptions(ctx: ReleaseContext): InstallOptions {
     values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
     wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
     skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,
+    ...(ctx.reason && { description: `Capstan: ${ctx.reason}` }), // Helm's history says why (capstan ctl history hr)
     // a history ending in `uninstalled` (helm uninstall --keep-history) keeps the name taken: helm installs over it only with --replace
     replace: ctx.history[0]?.status === 'uninstalled',
   };

@@ -9,7 +9,7 @@ export async function upgrade(ctx: ReleaseContext): Promise<StepOutcome> {
   const spec = ctx.hr.spec;
   try {
     const made = await ctx.deps.helm.upgrade({
-      ...installOptions(ctx), force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory, description: ctx.upgradeDescription,
+      ...installOptions(ctx), force: spec.forceUpgrade, resetValues: spec.resetValues, maxHistory: spec.maxHistory, description: ctx.upgradeDescription ?? installOptions(ctx).description,
     });
     await annotateObjects(ctx, made.manifest);
     return { action: 'upgrade', revision: made.version };
