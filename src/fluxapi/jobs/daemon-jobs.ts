@@ -42,7 +42,7 @@ export function startDaemonJobs({ config, log, metrics }: RoleContext, opts: { s
     name: s.name, readonly: s.readonly,
     target: {
       write: { url: s.gitUrl ?? '', branch: s.gitBranch, pushBranch: s.pushBranch, dir: workDirs[i] ?? '', committer: { name: s.gitUser, email: s.gitEmail }, ciSkipMessage: s.ciSkipMessage },
-      git: gitOpts(s), paths: s.gitPaths, defaultNamespace: s.defaultNamespace,
+      git: gitOpts(s), paths: s.gitPaths, defaultNamespace: s.defaultNamespace, manifestGeneration: s.manifestGeneration,
     },
     syncNow: () => daemon.syncNow(),
     head: async () => {

@@ -1,8 +1,7 @@
 import { setContainerImage } from '../edit/set-image.ts';
 import type { PlannedUpdate, Skipped } from './plan-updates.ts';
 import { rewriteFile } from './rewrite-file.ts';
-import { editPatchFile, type GeneratedWrites, generatedPathOf, patchPodSpec, runUpdaters } from './update-generated.ts';
-import { setPatchImage } from '../../manifests/patch-file.ts';
+import { type GeneratedWrites, generatedPathOf, setGeneratedImages } from './update-generated.ts';
 
 // Writes the planned images into the files of the checkout at `root` (only the image values change); an update
 // whose workload or container is no longer where the plan saw it, or whose file is a symbolic link (never written
@@ -14,21 +13,10 @@ export async function applyUpdates(root: string, updates: readonly PlannedUpdate
   for (const u of updates) {
     const target = { kind: u.workload.kind, name: u.workload.name, namespace: u.workload.namespace };
     const generated = generatedPathOf(writes, u.file);
-    const result = generated && writes ? await updateGenerated(root, u, generated, writes)
+    const result = generated && writes ? await setGeneratedImages(root, generated, u.workload, [{ container: u.container, image: u.image, tag: u.tag }], writes)
       : await rewriteFile(root, u.file, (text) => setContainerImage(text, u.file, target, u.container, u.image, { defaultNamespace }));
     if (result.error) skipped.push({ workload: u.workload.id, container: u.container, reason: result.error });
     else if (result.changed) done.push(u);
   }
   return done;
-}
-
-async function updateGenerated(root: string, u: PlannedUpdate, g: NonNullable<ReturnType<typeof generatedPathOf>>, writes: GeneratedWrites): Promise<{ changed: boolean; error?: string }> {
-  if (g.config.kind === 'commandUpdated') {
-    const image = u.image.endsWith(`:${u.tag}`) ? u.image.slice(0, -(u.tag.length + 1)) : u.image;
-    const error = await runUpdaters(root, g, 'containerImage', u.workload, { FLUX_CONTAINER: u.container, FLUX_IMG: image, FLUX_TAG: u.tag }, writes);
-    return error ? { changed: false, error } : { changed: true };
-  }
-  const podSpec = patchPodSpec(writes, u.workload);
-  if (!podSpec) return { changed: false, error: `${g.configFile}: only the images of pod-template workloads are written to a patchFile` };
-  return editPatchFile(root, g, u.workload, (patch) => setPatchImage(patch, podSpec, u.container, u.image), writes);
 }

@@ -2,7 +2,7 @@ import { commitAndPush, type PushResult, type WriteTarget } from '../../git/work
 import type { GitOptions } from '../../git/run-git.ts';
 import { loadManifests } from '../../manifests/load-manifests.ts';
 import { id, metadataStrings, type Manifest } from '../../manifests/manifest.ts';
-import { readManifestFiles } from '../../manifests/read-files.ts';
+import { readSourceFiles } from '../../manifests/read-sources.ts';
 import { setAnnotation } from '../edit/set-annotation.ts';
 import { setContainerImage } from '../edit/set-image.ts';
 import { InvalidImageRef, parseImageRef } from '../image-ref.ts';
@@ -11,12 +11,14 @@ import { policyKey } from '../workload/policy.ts';
 import { workloadOf } from '../workload/workload.ts';
 import { chooseRelease, type ContainerUpdate, type LatestTags } from './release-targets.ts';
 import { rewriteFile } from './rewrite-file.ts';
+import { type GeneratedWrites, generatedPathOf, setGeneratedImages, setGeneratedPolicies } from './update-generated.ts';
 
 // The manual operations fluxctl offered (release, automate, deautomate, lock, unlock, policy --tag), each made as
 // one commit with fluxd's message through the same write-back as automation. The API and CLI expose them.
 
-// Where the operations read and write: the Git source, as the daemon syncs it.
-export interface OperationTarget { write: WriteTarget; git: GitOptions; paths: readonly string[]; defaultNamespace: string }
+// Where the operations read and write: the Git source, as the daemon syncs it (with --manifest-generation, objects
+// a .flux.yaml generates are changed through its patchFile or updaters).
+export interface OperationTarget { write: WriteTarget; git: GitOptions; paths: readonly string[]; defaultNamespace: string; manifestGeneration?: boolean | undefined }
 
 // One policy change on a workload (`ns:kind/name`).
 export type PolicyChange =
@@ -79,7 +81,7 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
   const pushed = await commitAndPush(target.write, async (root) => {
     results = [];
     const events = new Map<string, string[]>(); // fluxd's event → the workloads it names
-    const manifests = await load(root, target);
+    const { manifests, writes } = await load(root, target);
     for (const change of changes) {
       const m = manifests.get(change.workload);
       if (!m) {
@@ -88,7 +90,10 @@ export async function updatePolicies(target: OperationTarget, changes: readonly 
       }
       const annotations = metadataStrings(m.body, 'annotations');
       const edits = policyEdits(change, annotations);
-      const changed = await rewriteFile(root, m.source.file, (text) => edits.reduce((t, [key, value]) =>
+      const generated = generatedPathOf(writes, m.source.file);
+      const changed = generated ? await setGeneratedPolicies(root, generated, { id: change.workload, kind: m.kind, name: m.name, namespace: m.namespace ?? target.defaultNamespace },
+        edits.filter(([key, value]) => value !== undefined || annotations[key] !== undefined), writes)
+        : await rewriteFile(root, m.source.file, (text) => edits.reduce((t, [key, value]) =>
         (value === undefined && annotations[key] === undefined ? t : setAnnotation(t, m.source.file, target_(m), key, value, { defaultNamespace: target.defaultNamespace })), text));
       results.push(changed.error ? { workload: change.workload, status: 'failed', reason: changed.error }
         : { workload: change.workload, status: changed.changed ? 'success' : 'skipped', ...(changed.changed ? {} : { reason: 'no change' }) });
@@ -126,7 +131,7 @@ export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): 
   let results: WorkloadResult[] = [];
   const pushed = await commitAndPush(target.write, async (root) => {
     results = [];
-    const manifests = await load(root, target);
+    const { manifests, writes } = await load(root, target);
     const excluded = new Set(spec.excludes ?? []);
     const ids = spec.workloads === 'all' ? [...manifests.keys()].filter((k) => workloadOf(manifests.get(k) as Manifest)) : spec.workloads;
     const ask = { image: spec.image, force: spec.force ?? false, explicit: spec.workloads !== 'all', latest: spec.latest };
@@ -143,7 +148,9 @@ export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): 
           results.push({ workload: wid, status, ...(reason ? { reason } : {}), containers });
           continue;
         }
-        const changed = await rewriteFile(root, m.source.file, (text) => containers.reduce((t, c) =>
+        const generated = generatedPathOf(writes, m.source.file);
+        const changed = generated ? await setGeneratedImages(root, generated, w, containers.map((c) => ({ container: c.container, image: c.target, tag: parseImageRef(c.target).tag ?? 'latest' })), writes)
+          : await rewriteFile(root, m.source.file, (text) => containers.reduce((t, c) =>
           setContainerImage(t, m.source.file, target_(m), c.container, c.target, { defaultNamespace: target.defaultNamespace }), text));
         results.push(changed.error ? { workload: wid, status: 'failed', reason: changed.error } : { workload: wid, status: 'success', containers });
         if (changed.changed) released++;
@@ -158,9 +165,10 @@ export async function releaseImage(target: OperationTarget, spec: ReleaseSpec): 
 
 const target_ = (m: Manifest) => ({ kind: m.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) });
 
-// The objects at the checked-out head, by fluxd id.
-async function load(root: string, target: OperationTarget): Promise<Map<string, Manifest>> {
-  const read = await readManifestFiles(root, target.paths);
+// The objects at the checked-out head, by fluxd id, and what writing to generated ones needs.
+async function load(root: string, target: OperationTarget): Promise<{ manifests: Map<string, Manifest>; writes: GeneratedWrites }> {
+  const read = await readSourceFiles(root, target.paths, { manifestGeneration: target.manifestGeneration, defaultNamespace: target.defaultNamespace });
   const loaded = loadManifests(read.files, { defaultNamespace: target.defaultNamespace });
-  return new Map(loaded.manifests.map((m) => [id(m), m]));
+  const writes = { generated: read.generated, manifests: loaded.manifests, defaultNamespace: target.defaultNamespace, git: target.git };
+  return { manifests: new Map(loaded.manifests.map((m) => [id(m), m])), writes };
 }
