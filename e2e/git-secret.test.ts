@@ -74,4 +74,22 @@ describe('capstan daemon --git-secret: files hidden with git-secret are revealed
     assert.deepEqual(sync.sources[0]?.record?.applied.sort(), [`${ns}:configmap/hidden`, `${ns}:configmap/plain`]);
     assert.deepEqual(findLeaks('daemon log', daemon.output(), [hidden]), []);
   });
+
+  it('a file hidden for a key Capstan lacks fails the sync: nothing is applied or deleted, the failure says why', async () => {
+    await gpg('--quick-generate-key', 'Someone Else <else@capstan.invalid>', 'default', 'default', 'never');
+    await run('git', 'secret', 'removeperson', EMAIL);
+    await run('git', 'secret', 'tell', 'else@capstan.invalid');
+    writeFileSync(join(work, 'hidden.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hidden\ndata:\n  value: changed\n');
+    await run('git', 'secret', 'hide');
+    writeFileSync(join(work, 'plain.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  k: v2\n');
+    await run('git', 'add', '-A');
+    await run('git', 'commit', '-m', 'hidden.yaml for someone else only; plain changed');
+    await run('git', 'push', 'origin', 'HEAD:main');
+    assert.equal((await fetch(`${daemon.url}/api/flux/v11/notify`, { method: 'POST', body: '{}' })).status, 202);
+    const failing = await eventually('the sync to fail', async () =>
+      ((await (await fetch(`${daemon.url}/api/capstan/v1/sync`)).json()) as { sources: Array<{ failing?: { error: string } }> }).sources[0]?.failing, 60_000);
+    assert.match(failing.error, /^git secret reveal -f -d: exit \d+/);
+    assert.equal((await core.readNamespacedConfigMap({ name: 'plain', namespace: ns })).data?.k, 'v', 'a sync that could not reveal applied something');
+    assert.equal((await core.readNamespacedConfigMap({ name: 'hidden', namespace: ns })).data?.value, hidden.value);
+  });
 });
