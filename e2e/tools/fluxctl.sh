@@ -18,7 +18,7 @@ if [ ! -x "$out/fluxctl" ]; then
   mod="$(go env GOMODCACHE)/cache/download/github.com/fluxcd/flux/@v/v$FLUXCTL_VERSION.mod"
   {
     echo "require github.com/fluxcd/flux v$FLUXCTL_VERSION"
-    echo "require github.com/fluxcd/flux/pkg/install v0.0.0-20201001122558-cb08da1b356a"
+    echo "replace github.com/fluxcd/flux/pkg/install => github.com/fluxcd/flux/pkg/install v0.0.0-20201001122558-cb08da1b356a"
     awk '/^replace[[:space:]]*\(/{inb=1; print; next} inb&&/^\)/{inb=0; print; next} inb{ if ($0 !~ /=>[[:space:]]*\.\//) print; next }
          /^replace[[:space:]]/{ if ($0 !~ /=>[[:space:]]*\.\//) print }' "$mod"
   } >>go.mod
