@@ -79,9 +79,11 @@ export function startFluxJobs(opts: FluxJobsOptions): FluxJobs {
       return id;
     },
     async status(id) {
-      const job = await Job.fromId<FluxJobData, FluxJobResult>(queue, id);
+      // the state first: a job read before it is (a job that ends between the two reads would lack its result)
+      const bullState = await queue.getJobState(id);
+      const job = bullState === 'unknown' ? undefined : await Job.fromId<FluxJobData, FluxJobResult>(queue, id);
       if (!job) return undefined;
-      const state = statusOfState(await job.getState());
+      const state = statusOfState(bullState);
       return { Result: state === 'succeeded' ? (job.returnvalue ?? {}) : {}, Err: state === 'failed' ? (job.failedReason ?? 'failed') : '', StatusString: state };
     },
     async stop() {
