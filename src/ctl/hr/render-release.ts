@@ -52,10 +52,12 @@ export async function renderRelease(hr: HelmRelease, deps: { kube: KubeClient; h
   }
 }
 
-// The objects of a multi-document manifest; those without a namespace get the release's (as helm installs them).
+// The objects of a multi-document manifest that a release keeps: hooks (tests, pre-upgrade jobs…) are left out,
+// as helm runs them rather than applies them; those without a namespace get the release's, as helm installs them.
 export function objectsOf(manifest: string, namespace: string): KubernetesObject[] {
   return parseAllDocuments(manifest)
     .map((d) => d.toJS() as KubernetesObject | null)
     .filter((o): o is KubernetesObject => o !== null && typeof o === 'object' && typeof o.kind === 'string')
+    .filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === undefined)
     .map((o) => (o.metadata?.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
 }
