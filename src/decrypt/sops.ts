@@ -10,12 +10,12 @@ export interface SopsOptions {
   timeoutMs: number; // the bound on one decryption
 }
 
-// The only place that runs sops: `sops decrypt` of YAML read from stdin, the plaintext read from stdout (neither
-// touches the disk nor argv). sops gets a clean environment (PATH, HOME and the age key file: no other credential of
-// Capstan's); a failure is a SopsError with sops's first line of complaint.
+// The only place that runs sops: `sops decrypt` with no file name reads the YAML from stdin, and the plaintext is
+// read from stdout (neither touches the disk nor argv). sops gets a clean environment (PATH, HOME and the age key
+// file: no other credential of Capstan's); a failure is a SopsError with sops's first line of complaint.
 export function sopsDecryptor(opts: SopsOptions): FileDecryptor {
   return async (_file, text) => {
-    const r = await execa(opts.binary, ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml', '/dev/stdin'], {
+    const r = await execa(opts.binary, ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml'], {
       input: text, reject: false, extendEnv: false, timeout: opts.timeoutMs, maxBuffer: MAX_MANIFEST_FILE_BYTES, stripFinalNewline: false,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(process.env.HOME ? { HOME: process.env.HOME } : {}), ...(opts.ageKeyFile ? { SOPS_AGE_KEY_FILE: opts.ageKeyFile } : {}) },
     });
