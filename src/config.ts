@@ -47,6 +47,7 @@ export interface Config {
   readonly gitTimeoutMs: number;
   readonly gitDefaultRef: string;
   readonly updateChartDeps: boolean;
+  readonly helmRepositories: readonly ImportedRepository[]; // --helm-repository-import, read at start (worker)
   readonly sync: SyncConfig; // the flags' source (--git-url), and the defaults of --config entries
   readonly syncSources: readonly SyncConfig[]; // what the daemon syncs: --config's sources, else --git-url's
   readonly leaderElectionNamespace: string;
@@ -54,6 +55,15 @@ export interface Config {
   readonly gitSecret: { readonly namespace: string; readonly name: string } | undefined;
   readonly image: ImageConfig;
   readonly decryption?: DecryptionConfig; // --sops, --git-secret (daemon); absent in hand-built configs = neither
+}
+
+// A chart repository of --helm-repository-import, ready to use: its URL (matched to spec.chart.repository by
+// helm/chart/match-repository.ts), Basic-auth credentials and the TLS material (PEM text) its files held.
+export interface ImportedRepository {
+  readonly name: string;
+  readonly url: string;
+  readonly auth?: { readonly username: string; readonly password: string };
+  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
 }
 
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).

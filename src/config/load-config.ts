@@ -2,6 +2,7 @@ import { ConfigError } from '../config-error.ts';
 import { type Config, LogFormat, Role } from '../config.ts';
 import { locateHelm } from '../helm/binary.ts';
 import { decryptionConfig } from './decryption-config.ts';
+import { helmRepositoriesConfig } from './helm-repositories-config.ts';
 import { imageConfig } from './image-config.ts';
 import { notifySinks } from './notify-config.ts';
 import { readFlags, secretFlag } from './read-flags.ts';
@@ -64,6 +65,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     gitTimeoutMs: parseDuration('git-timeout', v('git-timeout')),
     gitDefaultRef: v('git-default-ref'),
     updateChartDeps: parseBool('update-chart-deps', v('update-chart-deps')),
+    helmRepositories: needsHelm ? helmRepositoriesConfig(flags) : [],
     sync,
     leaderElectionNamespace: v('leader-election-namespace'),
     syncState,

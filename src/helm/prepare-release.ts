@@ -48,7 +48,7 @@ export async function prepareRelease(target: ReleaseTarget, deps: ReconcileDeps,
   if (adopted) writer.set({ ...writer.status, ...adopted });
   return {
     ...target, deps,
-    chart: { ref: chart.ref, version: chart.version, revision: chart.revision },
+    chart: { ref: chart.ref, version: chart.version, revision: chart.revision, ...(chart.plainHttp && { plainHttp: true }) },
     values: composed.values, secrets: composed.secrets, digest,
     history: await deps.kube.helmHistory(target.targetNamespace, target.releaseName),
   };

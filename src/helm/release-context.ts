@@ -35,7 +35,7 @@ export interface ReleaseContext {
   deps: ReleaseDeps;
   releaseName: string;
   targetNamespace: string;
-  chart: { ref: string; version?: string; revision: string; dir?: string };
+  chart: { ref: string; version?: string; revision: string; dir?: string; plainHttp?: boolean };
   values: Record<string, unknown>;
   secrets: readonly string[];
   digest: string;

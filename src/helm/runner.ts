@@ -13,6 +13,7 @@ export interface ReleaseTarget { release: string; namespace: string; signal?: Ab
 export interface InstallOptions extends ReleaseTarget {
   chart: string; // a local chart directory or .tgz, or an oci:// reference
   version?: string; // only for oci:// references
+  plainHttp?: boolean; // only for oci:// references: the registry speaks plain HTTP (helm --plain-http)
   values: Record<string, unknown>;
   timeoutSec: number;
   wait: boolean;
@@ -93,6 +94,7 @@ export function execHelmRunner(cfg: ExecHelmOptions): HelmRunner {
     flags: [
       '--values', file, '--timeout', `${o.timeoutSec}s`, '--output', 'json',
       ...(o.version ? [`--version=${o.version}`] : []), // one argument: a value never reads as a flag
+      ...(o.plainHttp ? ['--plain-http'] : []),
       ...(o.wait ? ['--wait'] : []),
       ...(o.disableOpenAPIValidation ? ['--disable-openapi-validation'] : []),
       ...(o.skipCRDs ? ['--skip-crds'] : []),

@@ -1,5 +1,5 @@
 import type { NetworkAccess } from './network-access.ts';
-import { requestPinned } from './pinned-request.ts';
+import { type ClientTls, requestPinned } from './pinned-request.ts';
 
 // A GET that a HelmRelease author points somewhere (values, chart repositories).
 export interface GuardedFetchOptions {
@@ -11,6 +11,8 @@ export interface GuardedFetchOptions {
   signal?: AbortSignal | undefined;
   // Redirects followed before giving up. Default 5.
   maxRedirects?: number;
+  // CA bundle and client certificate for https://, used like credentials: on the first URL's origin only.
+  tls?: ClientTls | undefined;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -34,6 +36,7 @@ export async function guardedFetch(url: URL, opts: GuardedFetchOptions): Promise
   for (let hop = 0; ; hop++) {
     const res = await requestPinned({
       url: current, headers: current.origin === origin ? headers : anonymous, signal: opts.signal, access: opts.access,
+      tls: current.origin === origin ? opts.tls : undefined,
       redirectedTo: hop > 0 ? shown(current) : undefined,
     });
     const location = REDIRECTS.has(res.status) ? res.headers.get('location') : null;

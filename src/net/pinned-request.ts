@@ -13,7 +13,13 @@ export interface PinnedRequest {
   access: NetworkAccess;
   // The redirect that led here, as messages may show it; for the refusal message only.
   redirectedTo?: string | undefined;
+  // For https://: the CA bundle the server's certificate must chain to (instead of the system's), and a client
+  // certificate and key to present. Default: the system's CAs, no client certificate.
+  tls?: ClientTls | undefined;
 }
+
+// TLS material for one https:// request, PEM text (a chart repository's caFile, certFile, keyFile).
+export interface ClientTls { ca?: string; cert?: string; key?: string }
 
 // A lookup that answers only the addresses already checked, so the connection goes where the check looked.
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
@@ -78,6 +84,7 @@ export async function requestPinned(req: PinnedRequest): Promise<Response> {
       host, port, path: `${req.url.pathname}${req.url.search}`, method: 'GET', agent: false,
       headers: { 'accept-encoding': 'gzip, deflate, br', ...req.headers },
       lookup: pinnedLookup(addresses),
+      ...(https && req.tls),
     }, (res) => {
       incoming = res;
       res.once('close', () => req.signal?.removeEventListener('abort', onAbort));

@@ -29,6 +29,7 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
       kube: observers.kube(kube), helm: observers.helm(helm), now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
       drift: { probe: realDriftProbe(kc), onDetected: driftCounter(metrics.registry) },
       chartSources: {
+        repositories: config.helmRepositories, plainHttpRegistries: config.image.insecureHosts,
         git: gitChartSource({
           kube, helm, cacheDir: config.chartCacheDir, defaultRef: config.gitDefaultRef, security: config.security,
           updateDeps: config.updateChartDeps, timeoutMs: config.gitTimeoutMs,

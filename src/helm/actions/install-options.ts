@@ -7,6 +7,7 @@ export function installOptions(ctx: ReleaseContext): InstallOptions {
   const spec = ctx.hr.spec;
   return {
     release: ctx.releaseName, namespace: ctx.targetNamespace, chart: ctx.chart.ref, version: ctx.chart.version,
+    ...(ctx.chart.plainHttp && { plainHttp: true }),
     values: ctx.values, secrets: ctx.secrets, signal: ctx.signal, timeoutSec: spec.timeout ?? 300,
     wait: spec.wait ?? (spec.rollback?.enable === true || spec.test?.enable === true),
     skipCRDs: spec.skipCRDs, disableOpenAPIValidation: spec.disableOpenAPIValidation,

@@ -36,7 +36,7 @@ export function failureForStatus(answer: FailedAnswer): StallingError | WaitingE
   const field = 'spec.chart.repository';
   if (status === 401) {
     return new StallingError(Phase.ChartFetchFailed,
-      `${where}: authentication required, and the credentials were missing or refused`, { field });
+      `${where}: authentication required, and the credentials were missing or refused (they come from spec.chart.chartPullSecret, or an entry for this URL in a repositories.yaml of --helm-repository-import)`, { field });
   }
   if (status === 403) {
     return new StallingError(Phase.ChartFetchFailed, `${where}: access denied with the credentials given`, { field });

@@ -2,6 +2,7 @@ import { Phase } from '../../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../../errors/stalling-error.ts';
 import { WaitingError } from '../../errors/waiting-error.ts';
 import { guardedFetch } from '../../net/guarded-fetch.ts';
+import type { ClientTls } from '../../net/pinned-request.ts';
 import { AddressRefusedError, type NetworkAccess, networkAccess } from '../../net/network-access.ts';
 import { SECURE_DEFAULTS } from '../../security-config.ts';
 import { DEFAULT_RETRY_AFTER_MS, failureForStatus } from './http-failure.ts';
@@ -19,6 +20,9 @@ export interface HttpOptions {
   network?: NetworkAccess;
   // The clock, for Retry-After dates. Default: Date.now.
   now?: () => number;
+  // CA bundle and client certificate for an https:// repository (--helm-repository-import), sent to its own
+  // origin only. Default: the system's CAs, no client certificate.
+  tls?: ClientTls | undefined;
 }
 
 // The default of HttpOptions.timeoutMs.
@@ -48,7 +52,7 @@ export async function requestRepository<T>(
     headers.authorization = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString('base64')}`;
   }
   try {
-    const res = await guardedFetch(req.url, { headers, signal, access: opts.network ?? networkAccess(SECURE_DEFAULTS) });
+    const res = await guardedFetch(req.url, { headers, signal, access: opts.network ?? networkAccess(SECURE_DEFAULTS), tls: opts.tls });
     if (!res.ok && !req.accept?.includes(res.status)) {
       await res.body?.cancel().catch(() => {});
       const now = (opts.now ?? Date.now)();
@@ -65,12 +69,17 @@ export async function requestRepository<T>(
         `${redactUrl(req.url)} timed out after ${timeoutMs / 1000}s`, DEFAULT_RETRY_AFTER_MS, { cause: error });
     }
     if (error instanceof TypeError) {
+      const cause = networkCause(error);
       throw new WaitingError(Phase.ChartFetchFailed,
-        `could not reach ${redactUrl(req.url)}: ${networkCause(error)}`, DEFAULT_RETRY_AFTER_MS, { cause: error });
+        `could not reach ${redactUrl(req.url)}: ${cause}${TLS_FAILURE.test(cause) ? TLS_HINT : ''}`, DEFAULT_RETRY_AFTER_MS, { cause: error });
     }
     throw error;
   }
 }
+
+// A failed TLS handshake (an unknown CA, a client certificate required or refused), and what fixes it.
+const TLS_FAILURE = /CERT|SSL|TLS/;
+const TLS_HINT = '; a private CA (caFile) or client certificate (certFile, keyFile) for this repository is given by an entry of --helm-repository-import';
 
 // undici rejects with the signal's reason (TimeoutError) and stream pipelines with an AbortError.
 function isAbort(error: unknown): boolean {
@@ -84,6 +93,6 @@ function isSystemError(error: unknown): error is Error & { code: string } {
 // `fetch failed` says nothing; its cause (ECONNREFUSED, ENOTFOUND, a TLS error) says what went wrong.
 function networkCause(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (isSystemError(cause)) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`;
+  if (isSystemError(cause)) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message.trim()})` : ''}`;
   return cause instanceof Error ? cause.message : String(cause);
 }

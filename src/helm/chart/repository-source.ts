@@ -50,9 +50,10 @@ export async function fetchRepositoryChart(chart: ChartSpec, opts: RepositoryCha
       `the index lists ${name} ${entry.version} at ${redactUrl(url)}, which is not http(s)`, { field: 'spec.chart.repository' });
   }
   const sendAuth = sameOrigin(repo.url, url) ? auth : undefined;
+  const tls = sameOrigin(repo.url, url) ? opts.tls : undefined; // a client certificate, like credentials, stays home
   // Cached per URL and credentials: a tarball someone else's credentials fetched is never reused here.
   const cached = expected === undefined ? undefined : await findCachedChart(opts.cacheDir, { url, auth: sendAuth }, expected);
   if (cached) return { ...cached, version: entry.version };
-  const downloaded = await downloadChart(url, { ...opts, auth: sendAuth, expectedDigest: expected });
+  const downloaded = await downloadChart(url, { ...opts, auth: sendAuth, tls, expectedDigest: expected });
   return { ...downloaded, version: entry.version };
 }

@@ -5,27 +5,43 @@ import type { KubeClient } from '../../kube/client.ts';
 import { networkAccess } from '../../net/network-access.ts';
 import type { SecurityConfig } from '../../security-config.ts';
 import { insecureCredentialsRefusal } from './credential-transport.ts';
+import type { ImportedRepository } from './imported-repositories.ts';
+import { matchRepository } from './match-repository.ts';
+import { ociPlainHttp } from './oci-plain-http.ts';
 import { checkOciRegistry } from './remote-host-check.ts';
 import { fetchRepositoryChart } from './repository-source.ts';
 
 // A chart ready for helm: `ref` is a local .tgz/dir or an oci:// reference (with `version`); `revision` is what
 // status.revision records (chart version or Git SHA); `digest` identifies the chart's content.
-export interface ResolvedChart { ref: string; version?: string; revision: string; digest: string; archive?: string }
+// `plainHttp`: helm pulls the oci:// reference over plain HTTP (oci-plain-http.ts).
+export interface ResolvedChart { ref: string; version?: string; revision: string; digest: string; archive?: string; plainHttp?: boolean }
 
 // Other chart sources (Git) plug in here; the worker hands in the ones it has.
 export interface ChartSources {
   // `refresh`: fetch the source even if it was fetched recently (the job says it changed).
   git?: (hr: HelmRelease, signal: AbortSignal, opts?: { refresh?: boolean }) => Promise<ResolvedChart>;
+  // --helm-repository-import: credentials and TLS files of Helm repositories, matched by URL. Default: none.
+  repositories?: readonly ImportedRepository[];
+  // --registry-insecure-host: OCI registries helm reaches over plain HTTP (loopback ones always). Default: none.
+  plainHttpRegistries?: readonly string[];
 }
 
-// chartPullSecret's credentials (own namespace only: the field has none), refused before they are read when they,
-// or the user info of the repository URL, would travel over plain http:// (--allow-insecure-credentials).
-async function pullSecretAuth(hr: HelmRelease, kube: KubeClient, security: SecurityConfig) {
+const hasUserInfo = (url: string): boolean => {
+  const parsed = URL.parse(url.trim());
+  return parsed !== null && (parsed.username !== '' || parsed.password !== '');
+};
+
+// The Basic auth for the repository: chartPullSecret's (own namespace only: the field has none), else the user
+// info of the URL, else the --helm-repository-import entry's (`imported`). Refused before a Secret is read when
+// the credentials would travel over plain http:// (--allow-insecure-credentials).
+async function pullSecretAuth(hr: HelmRelease, kube: KubeClient, security: SecurityConfig, imported?: ImportedRepository) {
   const name = hr.spec.chart.chartPullSecret?.name;
-  const insecure = insecureCredentialsRefusal(
-    { field: 'spec.chart.repository', url: hr.spec.chart.repository ?? '', secretField: name ? 'spec.chart.chartPullSecret' : undefined }, security);
+  const url = hr.spec.chart.repository ?? '';
+  const fromFile = !name && !hasUserInfo(url) && imported?.auth ? imported.auth : undefined;
+  const secretField = name ? 'spec.chart.chartPullSecret' : fromFile ? `the --helm-repository-import entry "${imported?.name ?? ''}"` : undefined;
+  const insecure = insecureCredentialsRefusal({ field: 'spec.chart.repository', url, secretField }, security);
   if (insecure) throw insecure;
-  if (!name) return undefined;
+  if (!name) return fromFile;
   const [username, password] = await Promise.all([
     kube.secretKey(hr.metadata.namespace, name, 'username'), kube.secretKey(hr.metadata.namespace, name, 'password'),
   ]);
@@ -52,9 +68,13 @@ export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; ca
     }
     await checkOciRegistry(chart.repository, deps.security);
     const ref = `${chart.repository.replace(/\/+$/, '')}/${chart.name}`;
-    return { ref, version: chart.version, revision: chart.version, digest: `${ref}:${chart.version}` };
+    const plainHttp = ociPlainHttp(chart.repository, deps.sources.plainHttpRegistries ?? []);
+    return { ref, version: chart.version, revision: chart.version, digest: `${ref}:${chart.version}`, ...(plainHttp && { plainHttp }) };
   }
-  const auth = await pullSecretAuth(hr, deps.kube, deps.security);
-  const got = await fetchRepositoryChart(chart, { cacheDir: deps.cacheDir, auth, signal: deps.signal, network: networkAccess(deps.security) });
+  const imported = matchRepository(deps.sources.repositories ?? [], chart.repository ?? '');
+  const auth = await pullSecretAuth(hr, deps.kube, deps.security, imported);
+  const got = await fetchRepositoryChart(chart, {
+    cacheDir: deps.cacheDir, auth, tls: imported?.tls, signal: deps.signal, network: networkAccess(deps.security),
+  });
   return { ref: got.path, archive: got.path, revision: got.version, digest: `sha256:${got.digest}` };
 }
