@@ -14,7 +14,7 @@ export function kubeEventWriter(kc: k8s.KubeConfig, component = 'capstan'): Even
         namespace: o.namespace,
         body: {
           metadata: { generateName: `${o.name}.` },
-          involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.kind === 'Namespace' ? {} : { namespace: o.namespace }), ...(o.uid ? { uid: o.uid } : {}) },
+          involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, ...(o.uid ? { uid: o.uid } : {}) },
           type: e.type, reason: e.reason, message: e.message,
           firstTimestamp: at, lastTimestamp: at, count: 1,
           source: { component }, reportingComponent: component, reportingInstance: component,
