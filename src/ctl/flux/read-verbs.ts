@@ -65,7 +65,8 @@ export function addFluxReadVerbs(program: Command, ctx: CtlContext): void {
       const o = optsOf<{ out: string; url?: string; token?: string; timeout: string }>(cmd);
       const { flux } = fluxOf(o, ctx);
       const exported = await flux.get('/v6/export');
-      const text = typeof exported === 'string' ? exported : JSON.stringify(exported ?? '');
+      // fluxd answers the YAML stream as JSON bytes: a base64 string
+      const text = typeof exported === 'string' ? Buffer.from(exported, 'base64').toString('utf8') : '';
       if (o.out === '-') ctx.out(text);
       else await writeFile(o.out, text);
     });
