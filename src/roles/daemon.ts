@@ -2,8 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SyncConfig } from '../config.ts';
-import { writeIdentity } from '../git/identity.ts';
-import { identityRoute } from '../http/identity.ts';
+import { daemonDeployKey, fluxApiRoutes } from '../fluxapi/flux-api.ts';
+import { fluxSource } from '../fluxapi/flux-source.ts';
 import type { Route } from '../http/http-server.ts';
 import { registryHookRoute } from '../http/registry-hook.ts';
 import { recordsRoute } from '../http/sync-records.ts';
@@ -99,9 +99,10 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   const kube = realKubeClient(kc);
   const routes: Route[] = [];
   // fluxd's flux-git-deploy: the SSH key from a Secret, for sources that name no key of their own
-  const secretKey = config.gitSecret ? await kube.secretKey(config.gitSecret.namespace, config.gitSecret.name, 'identity') : undefined;
-  const identity = secretKey ? await writeIdentity(secretKey, join(config.sync.cacheDir, 'identity')) : config.sync.ssh?.keyFile;
-  if (identity) routes.push(identityRoute(identity));
+  // (generated into it, as fluxd did, when an ssh source has no key at all: src/fluxapi/deploy-key.ts)
+  const deployKey = await daemonDeployKey({ kc, kube, config, log, dir: join(config.sync.cacheDir, 'identity') });
+  const secretKey = deployKey && deployKey.origin !== 'file' ? deployKey.keyFile : undefined;
+  const identity = deployKey?.keyFile;
   const images = imageParts(config, log);
   // --sops, --git-secret: keys from Secrets are written to private files under the sync cache
   const decryption = await startDecryption(config.decryption, { kube, keyDir: join(config.sync.cacheDir, 'keys'), timeoutMs: config.gitTimeoutMs });
@@ -117,6 +118,9 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   routes.push(recordsRoute('/api/capstan/v1/sync', () => config.syncSources.map((s, i) => ({ source: s.name, url: safeUrl(s), record: daemons[i]?.last(), failing: daemons[i]?.failing() }))));
   routes.push(recordsRoute('/api/capstan/v1/images', () => config.syncSources.filter((s) => automations.has(s.name))
     .map((s) => ({ source: s.name, url: safeUrl(s), record: automations.get(s.name)?.last() }))));
+  // fluxctl's read verbs, identity and save: /api/flux/v6/services, /v10/images, /v9/git-repo-config, /v6/export...
+  routes.push(...fluxApiRoutes({ kc, log, deployKey, cache: images?.cache, namespaces: config.allowNamespaces,
+    sources: config.syncSources.flatMap((s, i) => { const d = daemons[i]; return d ? [fluxSource(s, d)] : []; }) }));
   // fluxctl's write verbs: POST /api/flux/v9/update-manifests, GET /v6/jobs and /v6/sync
   const fluxJobs = startDaemonJobs(ctx, { sources: sources.map((s, i) => ({ ...s, config: effective[i] as SyncConfig })), cache: images?.cache });
   routes.push(fluxJobs.route);
