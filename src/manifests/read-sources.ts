@@ -48,6 +48,12 @@ export async function readSourceFiles(root: string, paths: readonly string[], op
       plain.push(given);
       continue;
     }
+    const realDir = await realpath(join(realRoot, found.dir)).catch(() => undefined);
+    if (realDir === undefined || (realDir !== realRoot && !realDir.startsWith(`${realRoot}${sep}`))) {
+      // its commands would run outside the repository
+      out.errors.push({ file: given, message: 'passes through a symbolic link out of the repository; not generated' });
+      continue;
+    }
     let config: FluxConfig;
     try {
       config = parseFluxYaml(await readFile(join(realRoot, found.file), 'utf8'));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -68,6 +68,20 @@ describe('readSourceFiles', () => {
     assert.deepEqual(r.errors, []);
     assert.match(r.files[0]?.text ?? '', /name: q\ndata:\n {2}a: patched/);
     assert.match(r.files[0]?.text ?? '', /name: p\ndata:\n {2}a: b/);
+  });
+
+  it('never runs a command in a directory a link leads to outside the repository', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'capstan-outside-'));
+    writeFileSync(join(outside, 'secret.yaml.in'), configMap('outside'));
+    symlinkSync(outside, join(root, 'apps/out'));
+    try {
+      const r = await read(['apps/out']);
+      assert.deepEqual(r.files, []);
+      assert.deepEqual(r.errors, [{ file: 'apps/out', message: 'passes through a symbolic link out of the repository; not generated' }]);
+    } finally {
+      rmSync(join(root, 'apps/out'));
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   const failures: Array<[string, string, RegExp]> = [
