@@ -35,7 +35,7 @@ function render(rows) {
     cell(tr, r.lastFailure ? r.lastFailure.at + ': ' + r.lastFailure.message : '', 'failure').dataset.field = 'failure';
     cell(tr, r.queue ? r.queue.state + ' (attempt ' + r.queue.attempt + ')' : 'idle').dataset.field = 'queue';
     const jobs = cell(tr, '');
-    for (const j of r.jobs) { const a = document.createElement('a'); a.href = j.link; a.textContent = j.state; a.title = 'job ' + j.id; jobs.appendChild(a); jobs.appendChild(document.createTextNode(' ')); }
+    for (const j of r.jobs) { const a = document.createElement('a'); a.href = j.link; a.textContent = '#' + j.id + ' ' + j.state; a.title = 'job ' + j.id + ' in the dashboard'; jobs.appendChild(a); jobs.appendChild(document.createTextNode(' ')); }
     body.appendChild(tr);
   }
   document.getElementById('updated').textContent = new Date().toLocaleTimeString();
