@@ -52,7 +52,7 @@ export function decideRouteAuth(kind: RouteKind, listener: ListenerAuth, present
 // What to log at start-up when routes are closed for want of a token; undefined when nothing is closed.
 export function closedRoutesWarning(listener: ListenerAuth): string | undefined {
   if (listener.loopback || listener.apiToken) return undefined;
-  const closed = listener.dashboardToken ? '/api/*' : '/api/* and /dashboard';
+  const closed = listener.dashboardToken ? '/api/*' : '/api/*, /dashboard and /releases';
   return `the listener is not loopback and no --api-token is set: ${closed} answer 403; set --api-token-file or CAPSTAN_API_TOKEN, or listen on 127.0.0.1`;
 }
 

@@ -67,7 +67,7 @@ describe('decideRouteAuth', () => {
 
 describe('closedRoutesWarning', () => {
   it('warns on a wide listener without an api token, naming what is closed', () => {
-    assert.match(closedRoutesWarning({ loopback: false, apiToken: false, dashboardToken: false }) ?? '', /\/api\/\* and \/dashboard answer 403/);
+    assert.match(closedRoutesWarning({ loopback: false, apiToken: false, dashboardToken: false }) ?? '', /\/api\/\*, \/dashboard and \/releases answer 403/);
     assert.match(closedRoutesWarning({ loopback: false, apiToken: false, dashboardToken: true }) ?? '', /: \/api\/\* answer 403/);
   });
   it('says nothing when loopback or a token is set', () => {
