@@ -15,6 +15,7 @@ export interface SourceEntry {
   defaultNamespace?: string;
   garbageCollection?: boolean;
   garbageCollectionDry?: boolean;
+  manifestGeneration?: boolean; // --manifest-generation for this source
   auth?: GitAuth;
   ssh?: { keyFile: string; knownHostsFile?: string };
 }
@@ -25,7 +26,7 @@ const isBool: Check = (v) => typeof v === 'boolean';
 const isStrings: Check = (v) => Array.isArray(v) && v.every(isString);
 const FIELDS: Record<string, Check> = {
   name: isString, gitUrl: isString, gitBranch: isString, pushBranch: isString, gitPaths: isStrings, syncTag: isString, readonly: isBool,
-  defaultNamespace: isString, garbageCollection: isBool, garbageCollectionDry: isBool,
+  defaultNamespace: isString, garbageCollection: isBool, garbageCollectionDry: isBool, manifestGeneration: isBool,
   usernameFile: isString, passwordFile: isString, sshKeyFile: isString, knownHostsFile: isString,
 };
 

@@ -29,6 +29,13 @@ describe('daemon --config: several repositories', () => {
     assert.notEqual(c.syncSources[0]?.cacheDir, c.syncSources[1]?.cacheDir);
   });
 
+  it('takes --manifest-generation from the flags unless a source sets manifestGeneration', () => {
+    const path = file('gen.yaml', 'sources:\n- {name: a, gitUrl: x}\n- {name: b, gitUrl: z, manifestGeneration: false}\n');
+    const c = loadConfig(['daemon', '--config', path, '--manifest-generation'], {});
+    assert.deepEqual(c.syncSources.map((s) => [s.name, s.manifestGeneration]), [['a', true], ['b', false]]);
+    assert.equal(loadConfig(['daemon', '--config', path], {}).syncSources[0]?.manifestGeneration, false);
+  });
+
   const bad: Array<[string, string, RegExp]> = [
     ['no sources', 'sources: []\n', /non-empty "sources"/],
     ['a missing url', 'sources:\n- {name: a}\n', /sources\[0\]\.gitUrl: required/],
