@@ -26,6 +26,14 @@ export function repoStatus(source: FluxSource | undefined): GitRepoStatus {
   return source.config.readonly ? GitRepoStatus.cloned : GitRepoStatus.ready;
 }
 
+// The repository URL as fluxd's SafeURL showed it: no password or token; an ssh:// URL keeps its user (`git@`),
+// which names the account, never a secret (ssh authenticates with the key).
+export function remoteUrl(url: string, secrets: Parameters<typeof redact>[1]): string {
+  const safe = redact(url, secrets);
+  const user = /^ssh:\/\/([^:/@\s]+)(?::[^/@\s]*)?@/i.exec(url)?.[1];
+  return user ? safe.replace(/^ssh:\/\//i, `ssh://${user}@`) : safe;
+}
+
 // The GitConfig of the first source; with `regenerate` the deploy key is replaced first.
 export async function gitRepoConfig(deps: RepoConfigDeps, regenerate: boolean): Promise<GitConfig> {
   if (regenerate) {
@@ -37,7 +45,7 @@ export async function gitRepoConfig(deps: RepoConfigDeps, regenerate: boolean): 
   const key = deps.deployKey ? await deps.publicKey(deps.deployKey.keyFile) : undefined;
   const failing = source?.failing();
   return {
-    remote: { url: redact(source?.config.gitUrl ?? '', secrets), branch: source?.config.gitBranch ?? '', path: source?.config.gitPaths.join(',') ?? '' },
+    remote: { url: remoteUrl(source?.config.gitUrl ?? '', secrets), branch: source?.config.gitBranch ?? '', path: source?.config.gitPaths.join(',') ?? '' },
     publicSSHKey: key ? { key: key.key, fingerprints: key.fingerprints } : { key: '', fingerprints: null },
     status: repoStatus(source),
     errors: failing ? redact(failing.error, secrets) : '',

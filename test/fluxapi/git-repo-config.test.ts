@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeployKey } from '../../src/fluxapi/deploy-key.ts';
-import { gitRepoConfigRoutes, repoStatus } from '../../src/fluxapi/git-repo-config.ts';
+import { gitRepoConfigRoutes, remoteUrl, repoStatus } from '../../src/fluxapi/git-repo-config.ts';
 import { serveRoutes, shapeOf, source } from './fixtures.ts';
 
 // v6.GitConfig as fluxctl decodes it (flux pkg/api/v6/api.go, git.Remote, ssh.PublicKey).
@@ -56,6 +56,13 @@ describe('POST /v9/git-repo-config', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('shows the URL as fluxd\'s SafeURL did: an ssh user kept, passwords and tokens never', () => {
+    assert.equal(remoteUrl('ssh://git@host:2222/org/repo.git', []), 'ssh://git@host:2222/org/repo.git');
+    assert.equal(remoteUrl('ssh://git:pw@host/repo.git', []), 'ssh://git@host/repo.git');
+    assert.equal(remoteUrl('https://x-token-abcdefgh@host/repo.git', []), 'https://host/repo.git');
+    assert.equal(remoteUrl('git@github.com:org/repo.git', []), 'git@github.com:org/repo.git');
   });
 
   it('tells the repository status as fluxd did', () => {
