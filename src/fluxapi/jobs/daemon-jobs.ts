@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Counter, Gauge } from 'prom-client';
-import type { SyncConfig } from '../../config.ts';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Config, SyncConfig } from '../../config.ts';
 import { fetchMirror, resolveRef } from '../../git/mirror.ts';
 import type { Route } from '../../http/http-server.ts';
 import type { ImageCache } from '../../image/scan/image-cache.ts';
 import { startLoop } from '../../loop.ts';
 import { redact } from '../../redact.ts';
 import { bullConnection, connectRedis } from '../../redis/redis-client.ts';
-import type { RoleContext } from '../../roles/role.ts';
 import { fluxWriteRoutes } from '../write-routes.ts';
 import { cachedTags } from './cached-tags.ts';
 import { startFluxJobs } from './flux-jobs.ts';
@@ -32,7 +32,7 @@ export interface DaemonJobs { route: Route; stop(): Promise<void> }
 // Wires the fluxd jobs to the daemon's sources: a BullMQ queue `<queueName>-flux-jobs` any replica answers from,
 // run by the replica holding every source's Lease; the revision each source last synced is published to Redis
 // (checked every second by the leader) so `GET /v6/sync` answers alike on every replica.
-export function startDaemonJobs({ config, log, metrics }: RoleContext, opts: { sources: readonly DaemonJobSource[]; cache: ImageCache | undefined }): DaemonJobs {
+export function startDaemonJobs({ config, log, metrics }: { config: Config; log: Logger; metrics: { registry: Registry } }, opts: { sources: readonly DaemonJobSource[]; cache: ImageCache | undefined }): DaemonJobs {
   const jobLog = log.child({ component: 'flux-api' });
   const jobsRun = new Counter({ name: 'capstan_flux_jobs_total', help: 'fluxd API jobs run by this process, by type and outcome', labelNames: ['type', 'outcome'], registers: [metrics.registry] });
   const workerActive = new Gauge({ name: 'capstan_flux_job_worker_active', help: '1 while this process runs the fluxd API jobs (it leads every source)', registers: [metrics.registry] });
