@@ -1,5 +1,6 @@
 import { FINALIZER, releaseNameOf, targetNamespaceOf, type HelmRelease } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { StallingError } from '../errors/stalling-error.ts';
+import { WaitingError } from '../errors/waiting-error.ts';
 import { assertReleaseAllowed } from './check-references.ts';
 import { assertSpecShape } from './check-spec.ts';
 import type { ReleaseOutcome } from './conclude-release.ts';
@@ -8,7 +9,7 @@ import { finalizeRelease } from './finalize-release.ts';
 import { prepareRelease } from './prepare-release.ts';
 import { refreshesChartSource } from './queue/release-job.ts';
 import { statusHandled } from './reconcile-request.ts';
-import type { ReconcileDeps, ReleaseTarget } from './release-context.ts';
+import { recordEvent, type ReconcileDeps, type ReleaseTarget } from './release-context.ts';
 import { runRelease } from './release-loop.ts';
 import { statusOnError } from './status/conclusion-status.ts';
 import { statusWriter } from './status/status-writer.ts';
@@ -32,6 +33,7 @@ export async function reconcileRelease(key: { namespace: string; name: string; r
   }
   if (hr.spec.suspend === true) return 'suspended';
   const writer = statusWriter(hr, deps.kube);
+  let running = false; // past preparation: the release loop records its own failures
   try {
     assertSpecShape(hr.spec); // types and ranges first: a looser CRD may let anything through
     if (hr.spec.helmVersion !== undefined && hr.spec.helmVersion !== 'v3') {
@@ -41,6 +43,7 @@ export async function reconcileRelease(key: { namespace: string; name: string; r
     if (!(hr.metadata.finalizers ?? []).includes(FINALIZER)) await addFinalizer(hr, deps);
     await assertDependenciesReady(hr, deps.kube);
     const ctx = await prepareRelease(target, deps, writer, refreshesChartSource(key.reason));
+    running = true;
     const outcome = await runRelease(ctx, writer);
     writer.set(statusHandled(writer.status, hr)); // a reconcile request read with hr is answered, whatever came of it
     await writer.flush();
@@ -48,6 +51,11 @@ export async function reconcileRelease(key: { namespace: string; name: string; r
   } catch (err) {
     writer.set(statusHandled(statusOnError(writer.status, err, deps.now()), hr));
     await writer.flush();
+    // a release that cannot even be prepared (bad spec, chart not fetched, values missing) fails as the Helm
+    // Operator said it, once per reconcile; waiting (dependencies, another worker) is not failing
+    if (!running && !(err instanceof WaitingError)) {
+      await recordEvent(target, 'Warning', 'FailedReleaseSync', `synchronization of release '${target.releaseName}' in namespace '${target.targetNamespace}' failed: ${(err as Error).message}`);
+    }
     throw err;
   }
 }
