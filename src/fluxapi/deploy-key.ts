@@ -7,8 +7,8 @@ import type { KeyStore } from './key-store.ts';
 import { generateDeployKey } from './ssh-key.ts';
 
 // Where the key came from: `store` (the Secret, read or generated into it), `file` (--git-ssh-key: the user's, never
-// replaced), `generated` (no Secret configured: made at start-up, kept only in the cache directory).
-export const KeyOrigin = { store: 'store', file: 'file', generated: 'generated' } as const;
+// replaced).
+export const KeyOrigin = { store: 'store', file: 'file' } as const;
 export type KeyOrigin = (typeof KeyOrigin)[keyof typeof KeyOrigin];
 
 // The deploy key in use: the private key file git's ssh reads, and `regenerate`, which replaces the key in its
@@ -36,8 +36,9 @@ export function isSshUrl(url: string | undefined): boolean {
   return /^ssh:\/\//i.test(url) || /^[^/:@\s]+@[^/:\s]+:(?!\/\/)/.test(url);
 }
 
-// The key in use, or undefined when no source needs one and none is configured. The Secret's key wins over
-// --git-ssh-key (as before); with neither, a key is generated into the Secret (or, without one, the cache only).
+// The key in use, or undefined when none is configured and none is generated. The Secret's key wins over
+// --git-ssh-key (as before); with neither, and a source cloning over ssh, a key is generated into the Secret. With
+// no --k8s-secret-name nothing is generated: ssh then uses its own keys (~/.ssh), as before.
 export async function loadDeployKey(opts: DeployKeyOptions): Promise<DeployKey | undefined> {
   const generate = opts.generate ?? (() => generateDeployKey());
   const kept = await opts.store?.read();
@@ -45,12 +46,12 @@ export async function loadDeployKey(opts: DeployKeyOptions): Promise<DeployKey |
   let key: string | undefined = kept;
   if (kept) origin = KeyOrigin.store;
   else if (opts.configuredKeyFile) return { keyFile: opts.configuredKeyFile, origin: KeyOrigin.file, regenerate: refuseRegenerate };
-  else if (!opts.needsKey) return undefined;
+  else if (!opts.needsKey || !opts.store) return undefined;
   else {
     key = await generate();
-    origin = opts.store ? KeyOrigin.store : KeyOrigin.generated;
-    if (opts.store) await opts.store.write(key);
-    opts.log.info({ where: opts.store?.describe ?? 'cache directory only (set --k8s-secret-name to keep it)' }, 'no SSH key for an ssh source: generated a deploy key; add its public half (fluxctl identity) to the repository');
+    origin = KeyOrigin.store;
+    await opts.store.write(key);
+    opts.log.info({ where: opts.store.describe }, 'no SSH key for an ssh source: generated a deploy key; add its public half (fluxctl identity) to the repository');
   }
   const keyFile = await writeIdentity(key ?? '', opts.dir);
   return {
@@ -59,7 +60,7 @@ export async function loadDeployKey(opts: DeployKeyOptions): Promise<DeployKey |
       const fresh = await generate();
       await opts.store?.write(fresh);
       await writeIdentity(fresh, opts.dir);
-      opts.log.info({ where: opts.store?.describe ?? 'cache directory only' }, 'deploy key regenerated; add the new public half to the repository');
+      opts.log.info({ where: opts.store?.describe }, 'deploy key regenerated; add the new public half to the repository');
     },
   };
 }

@@ -42,10 +42,11 @@ describe('loadDeployKey (fluxd generated one when there was none)', () => {
     await assert.rejects(() => key?.regenerate() ?? Promise.resolve(), FluxApiError);
   });
 
-  it('has no key when no source clones over ssh and none is configured; one in the cache only without a Secret', async () => {
-    assert.equal(await loadDeployKey({ store: memoryKeyStore(), configuredKeyFile: undefined, needsKey: false, dir: dir(), log, generate: keys() }), undefined);
-    const key = await loadDeployKey({ store: undefined, configuredKeyFile: undefined, needsKey: true, dir: dir(), log, generate: keys() });
-    assert.equal(key?.origin, 'generated');
+  it('generates nothing when no source clones over ssh, nor without --k8s-secret-name (ssh keeps its own keys)', async () => {
+    const store = memoryKeyStore();
+    assert.equal(await loadDeployKey({ store, configuredKeyFile: undefined, needsKey: false, dir: dir(), log, generate: keys() }), undefined);
+    assert.equal(await loadDeployKey({ store: undefined, configuredKeyFile: undefined, needsKey: true, dir: dir(), log, generate: keys() }), undefined);
+    assert.equal(store.writes, 0);
   });
 
   it('tells ssh URLs', () => {
