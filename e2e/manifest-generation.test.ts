@@ -131,6 +131,13 @@ describe('manifest generation: .flux.yaml with kustomize', () => {
     assert.equal(await headFile('base/deployment.yaml'), baseDeployment(image('1.0.0')).trimEnd(), 'the base is left alone');
     await eventually('both running 1.1.0', async () =>
       ((await running('cmd-web')) === image('1.1.0') && (await running('patch-web')) === image('1.1.0')) || undefined, 90_000);
+    // the patched and the updated outputs now hold 1.1.0: later cycles find nothing to change
+    const commits = async () => (await git(bare, 'rev-list', '--count', 'main')).stdout;
+    const count = await commits();
+    const cycles = () => daemon.metric('capstan_image_automation_cycles_total', { result: 'ok' });
+    const start = await cycles();
+    await eventually('3 more automation cycles', async () => ((await cycles()) >= start + 3 || undefined), 60_000);
+    assert.equal(await commits(), count, 'no further commit');
   });
 
   it('a failing generator applies nothing of its path and deletes nothing, while the other path syncs', async () => {
