@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { controllerStatus, policiesOf } from '../../src/fluxapi/controller-status.ts';
 import { listServices, servicesRoute, workloadFilter } from '../../src/fluxapi/services.ts';
+import { gcMark, GC_MARK_LABEL } from '../../src/sync/checksum.ts';
 import { deployment, fakeLive, serveRoutes, shapeOf, source } from './fixtures.ts';
 
 // v6.ControllerStatus as fluxctl 1.25.4 decodes it (flux pkg/api/v6/api.go): every key, with its JSON type.
@@ -51,6 +52,22 @@ describe('GET /v6/services', () => {
     assert.equal(s?.Automated, true);
     assert.equal(s?.Locked, true);
     assert.equal(s?.Ignore, false);
+  });
+
+  it('lists a synced HelmRelease with the images of its values and its releaseStatus', async () => {
+    const src = source({ record: {} });
+    const hr: Record<string, unknown> = {
+      apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'team', annotations: { 'fluxcd.io/automated': 'true' }, labels: {} },
+      spec: { chart: { repository: 'https://charts.example', name: 'podinfo', version: '6.0.0' }, values: { image: { repository: 'ghcr.io/org/podinfo', tag: '6.0.0' } } },
+      status: { releaseStatus: 'deployed' },
+    };
+    (hr.metadata as { labels: Record<string, string> }).labels[GC_MARK_LABEL] = gcMark(src.sourceId, 'team:helmrelease/podinfo');
+    const [status] = await listServices({ sources: [src], live: fakeLive([hr]), namespaces: [] }, { namespace: '', ids: [] });
+    assert.equal(status?.ID, 'team:helmrelease/podinfo');
+    assert.deepEqual(status?.Containers, [{ Name: 'chart-image', Current: { ID: 'ghcr.io/org/podinfo:6.0.0' } }]);
+    assert.equal(status?.Status, 'deployed');
+    assert.equal(status?.Automated, true);
   });
 
   it('gives the sync error of a workload whose apply failed, and ReadOnlyMode for a read-only source', async () => {
