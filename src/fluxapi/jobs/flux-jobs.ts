@@ -44,7 +44,7 @@ export function startFluxJobs(opts: FluxJobsOptions): FluxJobs {
     const w = new Worker<FluxJobData, FluxJobResult>(name, async (job) => opts.run(job.data), {
       connection: opts.connection, prefix: opts.prefix, concurrency: 1,
     });
-    w.on('error', (err) => opts.log.warn({ err: err.message }, 'flux job worker: redis error'));
+    w.on('error', (err) => opts.log.debug({ err: err.message }, 'flux job worker: redis error'));
     w.on('completed', (job) => {
       opts.onJob?.(job.data.request.type, 'succeeded');
       opts.log.info({ job: job.id, type: job.data.request.type, revision: job.returnvalue?.revision }, 'flux job done');
