@@ -10,7 +10,7 @@ import { eventually, freshNamespace, kubeConfig, uniqueName } from './support/cl
 import { git, type GitServer, startGitServer } from './support/git-server.ts';
 import { findLeaks, newMarker } from './support/markers.ts';
 
-const SOPS = process.env.CAPSTAN_SOPS ?? 'sops'; // e2e/tools/sops.sh, exported by e2e/with-services.sh
+const SOPS = process.env.CAPSTAN_SOPS_BINARY ?? 'sops'; // e2e/tools/sops.sh, exported by e2e/with-services.sh
 
 // A new age key pair made by the real age-keygen: the private key file and its public recipient.
 async function ageKey(dir: string, name: string): Promise<{ file: string; recipient: string; secret: string }> {

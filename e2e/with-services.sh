@@ -25,7 +25,7 @@ export PATH="$root/node_modules/.bin:$PATH"   # node here is Node 24 from the `n
 
 step "helm"; CAPSTAN_HELM_BINARY=${CAPSTAN_HELM_BINARY:-$(helm-bin/build.sh)}; export CAPSTAN_HELM_BINARY
 step "kustomize"; CAPSTAN_KUSTOMIZE=${CAPSTAN_KUSTOMIZE:-$(e2e/tools/kustomize.sh)}; export CAPSTAN_KUSTOMIZE
-step "sops"; CAPSTAN_SOPS=${CAPSTAN_SOPS:-$(e2e/tools/sops.sh)}; export CAPSTAN_SOPS
+step "sops"; CAPSTAN_SOPS_BINARY=${CAPSTAN_SOPS_BINARY:-$(e2e/tools/sops.sh)}; export CAPSTAN_SOPS_BINARY   # --sops-binary's variable, as for helm
 step "fluxctl"; CAPSTAN_FLUXCTL=${CAPSTAN_FLUXCTL:-$(e2e/tools/fluxctl.sh)}; export CAPSTAN_FLUXCTL
 step "Helm Operator (peer benchmark)"; CAPSTAN_HELM_OPERATOR=${CAPSTAN_HELM_OPERATOR:-$(bench/peers/helm-operator.sh)}; export CAPSTAN_HELM_OPERATOR
 step "control plane binaries"; e2e/cluster/build.sh
