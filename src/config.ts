@@ -1,6 +1,5 @@
 import type { GitAuth } from './git/run-git.ts';
 import type { SecurityConfig } from './security-config.ts';
-import type { Sink } from './notify/notifier.ts';
 import type { RedisTarget } from './redis/redis-target.ts';
 import type { DecryptionConfig } from './decryption-config.ts';
 
@@ -41,7 +40,7 @@ export interface Config {
   readonly queueName: string;
   readonly dashboardToken: string | undefined;
   readonly apiToken: string | undefined; // required on every route but /metrics, /healthz, /readyz unless the listener is loopback
-  readonly notify?: readonly Sink[]; // --notify-url, --slack-url (daemon, worker); absent in hand-built configs = none
+  readonly notify?: readonly NotifySink[]; // --notify-url, --slack-url (daemon, worker); absent in hand-built configs = none
   readonly security: SecurityConfig;
   readonly gitPollIntervalMs: number;
   readonly gitTimeoutMs: number;
@@ -65,6 +64,9 @@ export interface ImportedRepository {
   readonly auth?: { readonly username: string; readonly password: string };
   readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
 }
+
+// Where notices go: a name for logs and metrics (never the URL, a secret), the URL and the body's format.
+export interface NotifySink { readonly name: string; readonly url: string; readonly format: 'json' | 'slack' }
 
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).
 export interface ImageConfig {

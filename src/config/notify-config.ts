@@ -1,5 +1,5 @@
 import { ConfigError } from '../config-error.ts';
-import type { Sink } from '../notify/notifier.ts';
+import type { NotifySink as Sink } from '../config.ts';
 import { type FlagReader, secretFlag } from './read-flags.ts';
 
 // --notify-url (Capstan's JSON) and --slack-url (a Slack incoming webhook): the sinks of release and sync notices.

@@ -1,9 +1,10 @@
+import type { NotifySink } from '../config.ts';
 import type { Notice } from './notice.ts';
-import { payloadFor, type SinkFormat } from './payload.ts';
+import { payloadFor } from './payload.ts';
 import { deliveryVerdict } from './delivery-verdict.ts';
 
-// Where notices go: a name for logs and metrics (never the URL, which is a secret), the URL and its format.
-export interface Sink { name: string; url: string; format: SinkFormat }
+// Where notices go (config.ts): a name for logs and metrics (never the URL, which is a secret), the URL and its format.
+export type Sink = NotifySink;
 
 // What happened to one delivery attempt or notice, for capstan_notifications_total.
 export type DeliveryResult = 'delivered' | 'retried' | 'failed' | 'dropped';
