@@ -66,7 +66,7 @@ describe('the releases page in a real browser (Debian chromium driven by playwri
     await page.goto(`${capstan.url}/releases`);
     assert.equal(await page.title(), 'Capstan releases');
     // pods of a chart with fail: true never get Ready, so the install waits (and is seen Installing) until it fails
-    await hrs.create('web', { chart: { repository: repo.url, name: 'hello', version: '0.1.0' }, releaseName: 'web', timeout: 20, wait: true, values: { fail: true, message: 'values-are-secret' } });
+    await hrs.create('web', { chart: { repository: repo.url, name: 'hello', version: '0.1.0' }, releaseName: 'web', timeout: 10, wait: true, values: { fail: true, message: 'values-are-secret' } });
     await hrs.create('missing', { chart: { repository: repo.url, name: 'hello', version: '9.9.9' }, releaseName: 'missing' });
     await shows('web Installing', 'web', 'phase', /^Installing$/);
     await shot('1-installing');
