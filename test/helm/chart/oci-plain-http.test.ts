@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ociPlainHttp } from '../../../src/helm/chart/oci-plain-http.ts';
+import { resolveChart } from '../../../src/helm/chart/resolve-chart.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
+import { SECURE_DEFAULTS } from '../../../src/security-config.ts';
 
 describe('ociPlainHttp: which oci:// registries helm reaches with --plain-http', () => {
   const cases: Array<[string, string, readonly string[], boolean]> = [
@@ -22,4 +25,22 @@ describe('ociPlainHttp: which oci:// registries helm reaches with --plain-http',
   for (const [what, repository, hosts, expected] of cases) {
     it(`${what}: ${expected ? 'plain HTTP' : 'HTTPS'}`, () => assert.equal(ociPlainHttp(repository, hosts), expected));
   }
+});
+
+describe('resolveChart hands helm an oci:// chart as it is, with plainHttp decided', () => {
+  const resolve = (repository: string, plainHttpRegistries: string[] = []) => resolveChart(
+    { apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', metadata: { namespace: 'apps', name: 'x' }, spec: { chart: { repository, name: 'hello', version: '0.1.0' } } },
+    { kube: {} as KubeClient, cacheDir: '/nonexistent', sources: { plainHttpRegistries }, signal: new AbortController().signal, security: { ...SECURE_DEFAULTS, allowPrivateNetworks: true } },
+  );
+
+  it('a loopback registry: plain HTTP', async () => {
+    assert.deepEqual(await resolve('oci://127.0.0.1:5000/charts/'), {
+      ref: 'oci://127.0.0.1:5000/charts/hello', version: '0.1.0', revision: '0.1.0', digest: 'oci://127.0.0.1:5000/charts/hello:0.1.0', plainHttp: true,
+    });
+  });
+
+  it('another registry: HTTPS, unless --registry-insecure-host lists it', async () => {
+    assert.equal((await resolve('oci://registry.internal:5000/charts')).plainHttp, undefined);
+    assert.equal((await resolve('oci://registry.internal:5000/charts', ['registry.internal:5000'])).plainHttp, true);
+  });
 });
