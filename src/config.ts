@@ -68,15 +68,6 @@ export interface ImportedRepository {
 // Where notices go: a name for logs and metrics (never the URL, a secret), the URL and the body's format.
 export interface NotifySink { readonly name: string; readonly url: string; readonly format: 'json' | 'slack' }
 
-// A chart repository of --helm-repository-import, ready to use: its URL (matched to spec.chart.repository by
-// helm/chart/match-repository.ts), Basic-auth credentials and the TLS material (PEM text) its files held.
-export interface ImportedRepository {
-  readonly name: string;
-  readonly url: string;
-  readonly auth?: { readonly username: string; readonly password: string };
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
-}
-
 // `capstan daemon`: registry scanning and image automation (fluxd's --registry-* and --automation-interval).
 export interface ImageConfig {
   readonly disabled: boolean;
