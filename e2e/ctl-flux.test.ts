@@ -95,7 +95,7 @@ spec:
   it('sync waits until the head is applied; save exports the workload; a bad workload ID is a usage error', async () => {
     const sync = await ctl('sync');
     assert.equal(sync.exitCode, 0, sync.stderr);
-    assert.match(sync.stdout, /Revision of main to apply is [0-9a-f]{7}\n.*\nDone\.\n$/);
+    assert.match(sync.stdout, /Revision of main to apply is [0-9a-f]{7}\nWaiting for [0-9a-f]{7} to be applied \.\.\.\nDone\.$/);
     const save = await ctl('save');
     assert.equal(save.exitCode, 0, save.stderr);
     assert.match(save.stdout, /kind: Deployment/);
