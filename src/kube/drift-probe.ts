@@ -1,7 +1,6 @@
 // The cluster as drift detection reads it (helm/drift/detect-drift.ts): Helm's storage Secret of a revision, and
 // per object a GET and a server-side apply dry run. Nothing it sends changes an object.
 import * as k8s from '@kubernetes/client-node';
-import type { DriftProbe } from '../helm/drift/detect-drift.ts';
 import { asRecord } from '../records.ts';
 import { apiMessage } from './api-message.ts';
 import { requestJson } from './api-request.ts';
@@ -9,6 +8,16 @@ import type { GetJson } from './discovery.ts';
 import { decodeStoredRelease } from './helm-storage.ts';
 import { orUndefined } from './real-client.ts';
 import { objectPath, resourceLookup } from './resource-lookup.ts';
+
+// The port drift detection reads the cluster through; nothing it does changes anything.
+export interface DriftProbe {
+  // The rendered manifest of one revision of a release, from Helm's storage Secret (no helm run); undefined when gone.
+  releaseManifest(namespace: string, release: string, version: number): Promise<string | undefined>;
+  // One object of a manifest: `live` as it is in the cluster (undefined when deleted, or its kind is no longer
+  // served) and `applied`, what a server-side apply of `body` would make of it (a dry run). A namespaced object
+  // without a namespace is looked for in `namespace`.
+  probe(body: Record<string, unknown>, namespace: string, signal?: AbortSignal): Promise<{ live?: unknown; applied?: unknown }>;
+}
 
 // The field manager of the dry runs: never Helm's or Capstan's own, so their records of who owns what are untouched
 // (a dry run persists nothing anyway).

@@ -1,17 +1,10 @@
 import type { Logger } from 'pino';
+import type { DriftProbe } from '../../kube/drift-probe.ts';
 import { mapLimit } from '../../map-limit.ts';
 import { objectDrift, type DriftedObject } from './compare-objects.ts';
 import { releaseObjects } from './release-objects.ts';
 
-// The port drift detection reads the cluster through (kube/drift-probe.ts); nothing it does changes anything.
-export interface DriftProbe {
-  // The rendered manifest of one revision of a release, from Helm's storage Secret (no helm run); undefined when gone.
-  releaseManifest(namespace: string, release: string, version: number): Promise<string | undefined>;
-  // One object of a manifest: `live` as it is in the cluster (undefined when deleted, or its kind is no longer
-  // served) and `applied`, what a server-side apply of `body` would make of it (a dry run). A namespaced object
-  // without a namespace is looked for in `namespace`.
-  probe(body: Record<string, unknown>, namespace: string, signal?: AbortSignal): Promise<{ live?: unknown; applied?: unknown }>;
-}
+export type { DriftProbe } from '../../kube/drift-probe.ts';
 
 // What one drift check found: the drifted objects, how many objects were compared, and how many could not be
 // (an API error, a body the API server refused): those are never reported as drift.
