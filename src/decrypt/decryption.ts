@@ -4,9 +4,8 @@ import { ConfigError } from '../config-error.ts';
 import type { DecryptionConfig } from '../decryption-config.ts';
 import { revealSecrets } from '../git/git-secret.ts';
 import { importGpgKeys, keyFiles } from '../git/gpg-keys.ts';
-import type { KubeClient } from '../kube/client.ts';
 import type { FileDecryptor } from './decrypt-files.ts';
-import { writeSecretEntry } from './secret-file.ts';
+import { type SecretReader, writeSecretEntry } from './secret-file.ts';
 import { sopsDecryptor } from './sops.ts';
 
 // What a sync does to a checkout before loading it: reveal git-secret files in it, decrypt SOPS files as read.
@@ -19,7 +18,7 @@ export interface Decryption {
 // Builds the daemon's decryption from --sops* and --git-secret/--git-gpg-key-*, once at start-up: keys from a
 // Secret are written to private files under `keyDir` (the daemon's private cache) and GPG keys imported into a
 // private GnuPG home. Anything missing fails start-up.
-export async function startDecryption(config: DecryptionConfig | undefined, deps: { kube: Pick<KubeClient, 'secretKey'>; keyDir: string; timeoutMs: number }): Promise<Decryption> {
+export async function startDecryption(config: DecryptionConfig | undefined, deps: { kube: SecretReader; keyDir: string; timeoutMs: number }): Promise<Decryption> {
   const sops = config?.sops;
   const ageKeyFile = sops?.ageKeySecret
     ? await writeSecretEntry(deps.kube, { flag: 'sops-age-key-secret', ref: sops.ageKeySecret, key: 'age.agekey' }, join(deps.keyDir, 'sops', 'age.agekey'))
