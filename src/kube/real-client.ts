@@ -87,6 +87,14 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
         .filter((r) => Number.isInteger(r.version))
         .sort((a, b) => b.version - a.version);
     },
+    async releaseManifest(namespace, release, version) {
+      const name = `sh.helm.release.v1.${release}.v${version}`;
+      const secret = await orUndefined(core.readNamespacedSecret({ namespace, name }));
+      const encoded = secret?.data?.release;
+      if (!encoded) return undefined;
+      const manifest = decodeStoredRelease(encoded, `${namespace}/${name}`).manifest;
+      return typeof manifest === 'string' ? manifest : undefined;
+    },
     async markHelmRevisionFailed(namespace, release, version, description) {
       const name = `sh.helm.release.v1.${release}.v${version}`;
       const secret = await core.readNamespacedSecret({ namespace, name });
