@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision, KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
+import { reuseConnections } from './shared-connections.ts';
 import { metadataOnly } from './metadata-only.ts';
 import { helmStorageSelector } from './helm-storage-selector.ts';
 
@@ -28,7 +29,7 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();
-  return kc;
+  return reuseConnections(kc);
 }
 
 // KubeClient on @kubernetes/client-node.
