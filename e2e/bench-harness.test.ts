@@ -9,11 +9,11 @@ const run = (file: string) => execa('node', [new URL(`../bench/${file}`, import.
 });
 
 describe('bench/ at a tiny size', () => {
-  it('throughput: Capstan and bare helm side by side, with the ratio and peak RSS', async () => {
+  it('throughput: Capstan and bare helm side by side, with the ratio, peak RSS and CPU per release', async () => {
     const r = await run('throughput.ts');
     assert.equal(r.exitCode, 0, r.all);
     assert.match(r.stdout, /Machine: \d+ cores/);
-    assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| \*\*[\d.]+\*\* \| [1-9]\d* MiB \| \d+ MiB \(bare: [1-9]\d* MiB\) \|$/m, r.stdout);
+    assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| \*\*[\d.]+\*\* \| [1-9]\d* MiB \| \d+ MiB \(bare: [1-9]\d* MiB\) \| [1-9]\d* ms \| [1-9]\d* ms \(bare: [1-9]\d* ms\) \|$/m, r.stdout);
   });
 
   it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm', async () => {

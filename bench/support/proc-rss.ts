@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 // One process of a tree as /proc shows it: its command name and resident memory in bytes.
-export interface ProcInfo { pid: number; ppid: number; comm: string; rssBytes: number }
+// CPU in clock ticks: its own (user + system) and that of its children it has waited for (helm runs, once reaped).
+export interface ProcInfo { pid: number; ppid: number; comm: string; rssBytes: number; ownTicks: number; childTicks: number }
 
 const PAGE = 4096;
 
@@ -15,7 +16,8 @@ export function processes(): ProcInfo[] {
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
-      out.push({ pid: Number(name), ppid: Number(fields[1]), comm, rssBytes: Number(fields[21]) * PAGE });
+      const n = (i: number) => Number(fields[i]);
+      out.push({ pid: Number(name), ppid: n(1), comm, rssBytes: n(21) * PAGE, ownTicks: n(11) + n(12), childTicks: n(13) + n(14) });
     } catch { /* gone meanwhile */ }
   }
   return out;
@@ -49,4 +51,18 @@ export function sampleRss(root: () => number[], everyMs = 200) {
   const timer = setInterval(sample, everyMs);
   sample();
   return { stop: () => { clearInterval(timer); sample(); return { selfBytes: self, helmBytes: helm }; } };
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+// CPU milliseconds of a process tree so far: the tree's own processes (helm excluded) and helm (running helm
+// processes plus the reaped children of the others, which are helm runs and a few git calls).
+export function treeCpuMs(roots: number[]): { selfMs: number; helmMs: number } {
+  const all = processes();
+  const procs = roots.flatMap((pid) => tree(pid, all));
+  const own = procs.filter((p) => p.comm !== 'helm');
+  return {
+    selfMs: own.reduce((s, p) => s + p.ownTicks, 0) * TICK_MS,
+    helmMs: (procs.filter((p) => p.comm === 'helm').reduce((s, p) => s + p.ownTicks, 0) + own.reduce((s, p) => s + p.childTicks, 0)) * TICK_MS,
+  };
 }

@@ -7,7 +7,7 @@ import type { HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.t
 import { startCapstan } from '../../e2e/support/capstan.ts';
 import { freshNamespace, kubeConfig, uniqueName } from '../../e2e/support/cluster.ts';
 import { helmReleases } from '../../e2e/support/helm-releases.ts';
-import { sampleRss } from './proc-rss.ts';
+import { sampleRss, treeCpuMs } from './proc-rss.ts';
 
 // The timed runs the release benchmarks share: N releases of the `hello` chart by bare helm, by Capstan, or by any
 // operator of helm.fluxcd.io/v1 HelmReleases, each in a fresh namespace of the local control plane.
@@ -15,8 +15,14 @@ import { sampleRss } from './proc-rss.ts';
 export const HELM = process.env.CAPSTAN_HELM_BINARY ?? 'helm';
 const kc = kubeConfig();
 
-// What a run measured: wall milliseconds, peak RSS of the system's own processes and of its helm children.
-export interface RunFigures { ms: number; selfBytes: number; helmBytes: number }
+// What a run measured: wall milliseconds, peak RSS and CPU milliseconds of the system's own processes and of its
+// helm children.
+export interface RunFigures { ms: number; selfBytes: number; helmBytes: number; selfCpuMs: number; helmCpuMs: number }
+
+const cpuSince = (roots: number[], before: { selfMs: number; helmMs: number }) => {
+  const now = treeCpuMs(roots);
+  return { selfCpuMs: now.selfMs - before.selfMs, helmCpuMs: now.helmMs - before.helmMs };
+};
 
 // Runs `jobs` with at most `c` at once.
 export async function pool(c: number, jobs: Array<() => Promise<unknown>>): Promise<void> {
@@ -38,6 +44,7 @@ export async function bareHelm(n: number, c: number, tgz: string): Promise<RunFi
   const env = { HELM_CACHE_HOME: join(home, 'c'), HELM_CONFIG_HOME: join(home, 'g'), HELM_DATA_HOME: join(home, 'd') };
   const pids = new Set<number>();
   const rss = sampleRss(() => [...pids]);
+  const cpu = treeCpuMs([process.pid]);
   const t = performance.now();
   await pool(c, Array.from({ length: n }, (_, i) => async () => {
     const p = execa(HELM, ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`], { env });
@@ -47,9 +54,10 @@ export async function bareHelm(n: number, c: number, tgz: string): Promise<RunFi
   }));
   const ms = performance.now() - t;
   const { helmBytes } = rss.stop();
+  const { helmCpuMs } = cpuSince([process.pid], cpu);
   rmSync(home, { recursive: true, force: true });
   await drop();
-  return { ms, selfBytes: 0, helmBytes };
+  return { ms, selfBytes: 0, helmBytes, selfCpuMs: 0, helmCpuMs };
 }
 
 // An operator process under test: its root pid (for RSS) and how to stop it.
@@ -63,7 +71,9 @@ export async function operatorRun(n: number, repository: string, start: (namespa
   const op = await start(ns);
   const hrs = helmReleases(kc, ns);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const rss = sampleRss(() => (op.pid ? [op.pid] : []));
+  const roots = op.pid ? [op.pid] : [];
+  const rss = sampleRss(() => roots);
+  const cpu = treeCpuMs(roots);
   const t = performance.now();
   try {
     await pool(8, Array.from({ length: n }, (_, i) => () => hrs.create(`r${i}`, { chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, values: { message: `m${i}` } })));
@@ -74,7 +84,7 @@ export async function operatorRun(n: number, repository: string, start: (namespa
       finished = items.filter(done).length;
     }
     const ms = performance.now() - t;
-    return { ms, ...rss.stop() };
+    return { ms, ...rss.stop(), ...cpuSince(roots, cpu) };
   } finally {
     rss.stop();
     await op.stop();

@@ -23,6 +23,9 @@ export interface KubeClient {
   // Rewrites one revision in Helm's storage as `failed` (status label and the encoded release), the way Flux's
   // unlock does, so a pending-* left by a dead process no longer blocks helm.
   markHelmRevisionFailed(namespace: string, release: string, version: number, description: string): Promise<void>;
+  // The manifest Helm stored for one revision (its storage Secret, decoded), as `helm get manifest` prints it;
+  // undefined when that revision is not stored. No helm process runs.
+  releaseManifest(namespace: string, release: string, version: number): Promise<string | undefined>;
   event(hr: HelmRelease, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
   annotations(ref: ObjectRef): Promise<Record<string, string> | undefined>;
   annotate(ref: ObjectRef, key: string, value: string): Promise<void>;

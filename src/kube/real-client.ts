@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision, KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
+import { reuseConnections } from './shared-connections.ts';
 import { metadataOnly } from './metadata-only.ts';
 import { helmStorageSelector } from './helm-storage-selector.ts';
 
@@ -28,7 +29,7 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();
-  return kc;
+  return reuseConnections(kc);
 }
 
 // KubeClient on @kubernetes/client-node.
@@ -86,6 +87,14 @@ export function realKubeClient(kc: k8s.KubeConfig, fieldManager = 'capstan'): Ku
         .map((s): HelmRevision => ({ version: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown', chart: '' }))
         .filter((r) => Number.isInteger(r.version))
         .sort((a, b) => b.version - a.version);
+    },
+    async releaseManifest(namespace, release, version) {
+      const name = `sh.helm.release.v1.${release}.v${version}`;
+      const secret = await orUndefined(core.readNamespacedSecret({ namespace, name }));
+      const encoded = secret?.data?.release;
+      if (!encoded) return undefined;
+      const manifest = decodeStoredRelease(encoded, `${namespace}/${name}`).manifest;
+      return typeof manifest === 'string' ? manifest : undefined;
     },
     async markHelmRevisionFailed(namespace, release, version, description) {
       const name = `sh.helm.release.v1.${release}.v${version}`;

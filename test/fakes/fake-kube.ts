@@ -39,6 +39,8 @@ export class FakeKube implements KubeClient {
     const rev = this.storage.get(`${ns}/${release}`)?.find((r) => r.version === version);
     if (rev) rev.status = 'failed';
   }
+  // Helm's stored manifest of a revision: empty, as the fake helm reports it, unless a test sets one.
+  async releaseManifest(ns: string, release: string, _version: number): Promise<string | undefined> { this.reads.push(`HelmManifest/${ns}/${release}`); return ''; }
   async event(_hr: HelmRelease, type: 'Normal' | 'Warning', reason: string, message: string) { this.events.push({ type, reason, message }); }
   async annotations(_ref: ObjectRef) { return {}; }
   async annotate() {}

@@ -125,14 +125,14 @@ describe('reconcile of a release taken over from the Helm Operator', () => {
   const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-hello\n';
   it('objects annotated by the Helm Operator for this HelmRelease: adopted', async () => {
     const f = takenOver({ values: { message: 'hi' } }, { message: 'hi' });
-    f.helm.manifest = async () => manifest;
+    f.kube.releaseManifest = async () => manifest;
     f.kube.annotations = async () => ({ 'helm.fluxcd.io/antecedent': 'apps:helmrelease/web' });
     assert.equal(await f.run(), 'adopted');
   });
 
   it('attack: a second HelmRelease naming a release another one owns is refused, never adopted', async () => {
     const f = takenOver({ values: { message: 'hi' } }, { message: 'hi' });
-    f.helm.manifest = async () => manifest;
+    f.kube.releaseManifest = async () => manifest;
     f.kube.annotations = async () => ({ 'helm.fluxcd.io/antecedent': 'apps:helmrelease/owner' });
     await assert.rejects(f.run(), (err: unknown) => err instanceof StallingError && err.reason === 'ReleaseOwnedElsewhere' && /apps:helmrelease\/owner/.test(err.message));
     assert.equal(f.status()?.lastAppliedDigest, undefined, 'nothing recorded as released');

@@ -34,14 +34,25 @@ export function refreshesChartSource(reason: string | undefined): boolean {
   return reason !== undefined && REFRESHING.has(reason);
 }
 
+// Reasons whose job runs at once rather than after the debounce: nothing new to coalesce (a release just created,
+// every release at start-up, one whose dependency became Ready, one deleted, one a person asked for). The debounce
+// is for edits, which come in bursts (an HR and its values ConfigMap changed by one commit). A creation that runs
+// before its values source exists waits for it, and the source's arrival replaces that wait.
+const AT_ONCE: ReadonlySet<string> = new Set([EnqueueReason.Created, EnqueueReason.Startup, EnqueueReason.DependencyReady, EnqueueReason.Deleted, EnqueueReason.Requested]);
+
+// The delay of a job enqueued for `reason` under debounce `debounceMs`.
+export function jobDelayMs(reason: string, debounceMs: number): number {
+  return AT_ONCE.has(reason) ? 0 : debounceMs;
+}
+
 // Job options: deduplicated per `namespace/name` so a release has at most one waiting and one active job
-// (a change while one runs is kept and run after it), debounced by `delayMs`, retried with the worker's
-// backoff strategy, and kept briefly for the dashboard. A change (anything but a routine resync) replaces a
+// (a change while one runs is kept and run after it), debounced by `delayMs` unless `jobDelayMs` runs it at once,
+// retried with the worker's backoff strategy, and kept briefly for the dashboard. A change (anything but a routine resync) replaces a
 // job that is delayed, e.g. waiting out a backoff: a fixed spec is tried now, not after the backoff.
 export function releaseJobOptions(key: string, delayMs: number, reason: string = EnqueueReason.Resync): JobsOptions {
   return {
     deduplication: { id: key, keepLastIfActive: true, replace: !ROUTINE.has(reason) },
-    delay: delayMs,
+    delay: jobDelayMs(reason, delayMs),
     attempts: 1000, // the retry budget lives in the release status; this only bounds runaway infrastructure errors
     backoff: { type: 'capstan' },
     removeOnComplete: { count: 500, age: 24 * 3600 },
