@@ -133,8 +133,8 @@ export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
       await images?.close();
       await Promise.all(daemons.map((d) => d.stop()));
       await Promise.all(sources.map((s) => s.lease.stop()));
-      await decryption.close();
       await stopSourceObservers(ctx.metrics);
+      await decryption.close();
     },
   };
 }
