@@ -4,9 +4,8 @@ import { execa } from 'execa';
 
 // The benchmarks (bench/, issue 14) at a tiny size, so their harness cannot rot: each sets up its own data on the
 // local control plane, runs every system it compares and prints its markdown table with a row of figures.
-const run = (file: string) => execa('node', [new URL(`../bench/${file}`, import.meta.url).pathname], {
-  reject: false, all: true, env: { BENCH_SIZES: '2', BENCH_CONCURRENCY: '2', BENCH_REPEAT: '1' }, timeout: 600_000,
-});
+const run = (file: string, env: Record<string, string> = { BENCH_SIZES: '2', BENCH_CONCURRENCY: '2', BENCH_REPEAT: '1' }) =>
+  execa('node', [new URL(`../bench/${file}`, import.meta.url).pathname], { reject: false, all: true, env, timeout: 600_000 });
 
 describe('bench/ at a tiny size', () => {
   it('throughput: Capstan and bare helm side by side, with the ratio, peak RSS and CPU per release', async () => {
@@ -14,6 +13,13 @@ describe('bench/ at a tiny size', () => {
     assert.equal(r.exitCode, 0, r.all);
     assert.match(r.stdout, /Machine: \d+ cores/);
     assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| \*\*[\d.]+\*\* \| [1-9]\d* MiB \| \d+ MiB \(bare: [1-9]\d* MiB\) \| [1-9]\d* ms \| [1-9]\d* ms \(bare: [1-9]\d* ms\) \|$/m, r.stdout);
+  });
+
+  it('noop-resync: a resync of Ready releases starts no helm, with CPU and API requests per release', async () => {
+    const r = await run('noop-resync.ts', { BENCH_RELEASES: '3', BENCH_CONCURRENCY: '2' });
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /Outcomes: \{"unchanged":3\}/, r.stdout);
+    assert.match(r.stdout, /^\| 3 \| [\d.]+ s \| 0 \| [\d.]+ ms \| -?[\d.]+ \| [1-9]\d* MiB \|$/m, r.stdout);
   });
 
   it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm', async () => {

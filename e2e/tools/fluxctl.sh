@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds the real fluxctl 1.25.4 (the fluxd API client the fluxctl e2e tests drive) from the Go module proxy into
 # the cache and prints the binary path. Idempotent: with the binary present it only prints the path.
+# `fluxctl.sh fluxd` builds fluxd 1.25.4 the same way (the sync benchmark's peer).
 # flux's go.mod has `replace` lines, so `go install` fails: a small wrapper module requires flux and copies them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/versions.sh"
 : "${FLUXCTL_VERSION:=1.25.4}"
-out="$CAPSTAN_CACHE/bin/fluxctl-$FLUXCTL_VERSION"
-if [ ! -x "$out/fluxctl" ]; then
+cmd=${1:-fluxctl}
+case "$cmd" in fluxctl|fluxd) ;; *) echo "usage: fluxctl.sh [fluxctl|fluxd]" >&2; exit 2 ;; esac
+out="$CAPSTAN_CACHE/bin/$cmd-$FLUXCTL_VERSION"
+if [ ! -x "$out/$cmd" ]; then
   start=$(date +%s)
   export GOFLAGS=-mod=mod GOPROXY="$(go env GOPROXY | sed 's/,direct$//')"
   work=$(mktemp -d "${TMPDIR:-/tmp}/fluxctl-build.XXXXXX"); trap 'rm -rf "$work"' EXIT
@@ -23,8 +26,8 @@ if [ ! -x "$out/fluxctl" ]; then
          /^replace[[:space:]]/{ if ($0 !~ /=>[[:space:]]*\.\//) print }' "$mod"
   } >>go.mod
   mkdir -p "$out.tmp"
-  go build -trimpath -ldflags "-s -w -X main.version=$FLUXCTL_VERSION" -o "$out.tmp/fluxctl" github.com/fluxcd/flux/cmd/fluxctl
+  go build -trimpath -ldflags "-s -w -X main.version=$FLUXCTL_VERSION" -o "$out.tmp/$cmd" "github.com/fluxcd/flux/cmd/$cmd"
   rm -rf "$out" && mv "$out.tmp" "$out"
-  echo "fluxctl: built fluxctl $FLUXCTL_VERSION in $(( $(date +%s) - start ))s" >&2
+  echo "fluxctl.sh: built $cmd $FLUXCTL_VERSION in $(( $(date +%s) - start ))s" >&2
 fi
-echo "$out/fluxctl"
+echo "$out/$cmd"
