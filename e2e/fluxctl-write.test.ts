@@ -76,6 +76,12 @@ describe('fluxctl 1.25.4 write verbs: one commit each with fluxd\'s message, and
       '--git-user', 'Capstan Bot', '--git-email', 'bot@capstan.invalid',
     ] });
     await converges('web', image('web', '1.0.0'));
+    // fluxctl sync refuses a repository fluxd does not call ready; Capstan calls it ready once its first sync is
+    // recorded, which comes after the objects are applied
+    await eventually('the repository to be ready', async () => {
+      const r = await fetch(`${capstan.url}/api/flux/v9/git-repo-config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'false' });
+      return ((await r.json()) as { status?: string }).status === 'ready' || undefined;
+    }, 60_000);
   });
   after(async () => {
     await capstan?.stop();
