@@ -6,10 +6,7 @@ import type { HelmRunner } from '../helm/runner.ts';
 import { timedRunner } from '../helm/timed-runner.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { eventRecorder } from '../kube/events/event-recorder.ts';
-import { kubeEventWriter } from '../kube/events/kube-event-writer.ts';
-import { loadKubeConfig } from '../kube/real-client.ts';
-import { startNotifier } from './notifier.ts';
+import { observerParts } from './observer-parts.ts';
 import { withReleaseEvents } from './release-events.ts';
 
 // Reconcile outcomes that are not failures, for the success label of flux_helm_operator_release_duration_seconds.
@@ -23,21 +20,7 @@ export function releaseSucceeded(outcome: string): boolean {
 // What the worker role observes of its releases: Events through the rate-limited recorder, notices to the
 // configured sinks (never blocking a reconcile), helm action durations and queue waits as metrics.
 export function releaseObservers({ config, log, metrics }: { config: Config; log: Logger; metrics: Metrics }) {
-  const record = eventRecorder({
-    writer: kubeEventWriter(loadKubeConfig(config.kubeconfig)),
-    onResult: (result, err) => {
-      metrics.events.inc({ result });
-      if (err) log.warn({ err: err.message }, 'cannot record event');
-    },
-  });
-  const sinks = config.notify ?? [];
-  const notifier = sinks.length > 0 ? startNotifier({
-    sinks,
-    onResult: (sink, result, detail) => {
-      metrics.notifications.inc({ sink, result });
-      if (result === 'failed' || result === 'dropped') log.warn({ sink, result, detail }, 'notification not delivered');
-    },
-  }) : undefined;
+  const { record, notifier } = observerParts({ config, log, metrics });
   return {
     kube: (kube: KubeClient): KubeClient => withReleaseEvents(kube, { record, notify: notifier?.notify }),
     helm: (helm: HelmRunner): HelmRunner => timedRunner(helm, (action, success, seconds) => metrics.releaseActionDuration.observe({ action, success: String(success) }, seconds)),
