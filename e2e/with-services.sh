@@ -27,6 +27,7 @@ step "helm"; CAPSTAN_HELM_BINARY=${CAPSTAN_HELM_BINARY:-$(helm-bin/build.sh)}; e
 step "kustomize"; CAPSTAN_KUSTOMIZE=${CAPSTAN_KUSTOMIZE:-$(e2e/tools/kustomize.sh)}; export CAPSTAN_KUSTOMIZE
 step "sops"; CAPSTAN_SOPS_BINARY=${CAPSTAN_SOPS_BINARY:-$(e2e/tools/sops.sh)}; export CAPSTAN_SOPS_BINARY   # --sops-binary's variable, as for helm
 step "fluxctl"; CAPSTAN_FLUXCTL=${CAPSTAN_FLUXCTL:-$(e2e/tools/fluxctl.sh)}; export CAPSTAN_FLUXCTL
+step "fluxd (sync benchmark peer)"; CAPSTAN_FLUXD=${CAPSTAN_FLUXD:-$(e2e/tools/fluxctl.sh fluxd)}; export CAPSTAN_FLUXD
 step "Helm Operator (peer benchmark)"; CAPSTAN_HELM_OPERATOR=${CAPSTAN_HELM_OPERATOR:-$(bench/peers/helm-operator.sh)}; export CAPSTAN_HELM_OPERATOR
 step "control plane binaries"; e2e/cluster/build.sh
 
