@@ -29,6 +29,7 @@ export function createMetrics() {
     events: new Counter({ name: 'capstan_events_total', help: 'Kubernetes Events, by what the recorder did: created, updated (count), dropped (spam filter), error', labelNames: ['result'], registers: [registry] }),
     notifications: new Counter({ name: 'capstan_notifications_total', help: 'Notification deliveries, by sink (webhook, slack) and result (delivered, retried, failed, dropped)', labelNames: ['sink', 'result'], registers: [registry] }),
     enqueued: new Counter({ name: 'capstan_release_enqueued_total', help: 'Release jobs enqueued, by reason', labelNames: ['reason'], registers: [registry] }),
+    kubeRequests: new Counter({ name: 'capstan_kube_requests_total', help: 'Requests to the Kubernetes API (watches aside), by verb and resource', labelNames: ['verb', 'resource'], registers: [registry] }),
     watchRestarts: new Counter({ name: 'capstan_watch_restarts_total', help: 'Watches restarted after an error, by resource', labelNames: ['resource'], registers: [registry] }),
     gitPolls: new Counter({ name: 'capstan_git_chart_polls_total', help: 'ls-remote polls of Git chart sources, by result', labelNames: ['result'], registers: [registry] }),
     syncDuration: new Histogram({

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type HelmRelease, type HelmReleaseStatus } from '../apis/helm.fluxcd.io/v1/helmrelease.ts';
 import type { HelmRevision, KubeClient, ObjectRef } from './client.ts';
 import { decodeStoredRelease, encodeStoredRelease } from './helm-storage.ts';
+import { requestKind } from './request-kind.ts';
 import { reuseConnections } from './shared-connections.ts';
 import { metadataOnly } from './metadata-only.ts';
 import { helmStorageSelector } from './helm-storage-selector.ts';
@@ -24,12 +25,16 @@ export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-// Loads the kubeconfig Capstan was given: a file, else in-cluster, else the default locations.
-export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
+// Loads the kubeconfig Capstan was given: a file, else in-cluster, else the default locations. `onRequest` counts
+// the API requests made through it (kube/request-kind.ts names them).
+export function loadKubeConfig(path: string | undefined, onRequest?: (verb: string, resource: string) => void): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();
-  return reuseConnections(kc);
+  return reuseConnections(kc, Date.now, onRequest && ((method, url) => {
+    const { verb, resource } = requestKind(method, url);
+    onRequest(verb, resource);
+  }));
 }
 
 // KubeClient on @kubernetes/client-node.

@@ -17,10 +17,12 @@ export const DISPATCHER_MAX_AGE_MS = 300_000;
 // handshake on both sides, most of Capstan's CPU per release and much of the API server's). This makes requests
 // through `kc` (its generated clients and kube/api-request.ts alike) share one keep-alive dispatcher per
 // connection key: the one client-node makes is kept or, when one is kept already, closed unused. Public API only.
-export function reuseConnections(kc: k8s.KubeConfig, now: () => number = Date.now): k8s.KubeConfig {
+// `onRequest` sees every such request's method and URL (for the request metric).
+export function reuseConnections(kc: k8s.KubeConfig, now: () => number = Date.now, onRequest?: (method: string, url: string) => void): k8s.KubeConfig {
   const authenticate = kc.applySecurityAuthentication.bind(kc);
   let kept: { key: string; at: number; dispatcher: Dispatcher } | undefined;
   kc.applySecurityAuthentication = async (context) => {
+    onRequest?.(context.getHttpMethod(), context.getUrl());
     let made: Dispatcher | undefined;
     const capture = new Proxy(context, {
       get(target, prop) {

@@ -13,7 +13,7 @@ export interface ObserverParts { record: (e: EventRecord) => Promise<unknown>; n
 // A recorder and a notifier for one role.
 export function observerParts({ config, log, metrics }: { config: Config; log: Logger; metrics: Metrics }): ObserverParts {
   const record = eventRecorder({
-    writer: kubeEventWriter(loadKubeConfig(config.kubeconfig)),
+    writer: kubeEventWriter(loadKubeConfig(config.kubeconfig, (verb, resource) => metrics.kubeRequests.inc({ verb, resource }))),
     onResult: (result, err) => {
       metrics.events.inc({ result });
       if (err) log.warn({ err: err.message }, 'cannot record event');

@@ -95,7 +95,7 @@ function startSource({ config, log, metrics }: RoleContext, source: SyncConfig, 
 // the sync triggers and webhooks, and the sync and image records.
 export async function startDaemonRole(ctx: RoleContext): Promise<RunningRole> {
   const { config, log } = ctx;
-  const kc = loadKubeConfig(config.kubeconfig);
+  const kc = loadKubeConfig(config.kubeconfig, (verb, resource) => ctx.metrics.kubeRequests.inc({ verb, resource }));
   const kube = realKubeClient(kc);
   const routes: Route[] = [];
   // fluxd's flux-git-deploy: the SSH key from a Secret, for sources that name no key of their own

@@ -12,7 +12,7 @@ import type { RoleContext, RunningRole } from './role.ts';
 // `capstan operator`: watches HelmReleases (and what they reference) into the release queue, polls Git chart
 // sources, serves the queue dashboard; ready once its watches have listed everything.
 export async function startOperatorRole({ config, log, metrics }: RoleContext): Promise<RunningRole> {
-  const kc = loadKubeConfig(config.kubeconfig);
+  const kc = loadKubeConfig(config.kubeconfig, (verb, resource) => metrics.kubeRequests.inc({ verb, resource }));
   const kube = realKubeClient(kc);
   const bull = bullConnection(config.redis);
   const queue = new Queue<ReleaseJob>(config.queueName, { connection: bull.connection, prefix: bull.prefix });

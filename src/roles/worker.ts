@@ -11,7 +11,7 @@ import type { RoleContext, RunningRole } from './role.ts';
 
 // `capstan worker`: runs release jobs from the queue with the real helm; stopping waits for the helm runs in flight.
 export async function startWorkerRole({ config, log, metrics }: RoleContext): Promise<RunningRole> {
-  const kc = loadKubeConfig(config.kubeconfig);
+  const kc = loadKubeConfig(config.kubeconfig, (verb, resource) => metrics.kubeRequests.inc({ verb, resource }));
   const kube = realKubeClient(kc);
   // status.lastAppliedDigest is an HMAC under this installation's key, shared by every worker through a Secret
   const digestKey = await loadDigestKey(kube, config.leaderElectionNamespace);
