@@ -22,6 +22,13 @@ describe('bench/ at a tiny size', () => {
     assert.match(r.stdout, /^\| 3 \| [\d.]+ s \| 0 \| [\d.]+ ms \| -?[\d.]+ \| [1-9]\d* MiB \|$/m, r.stdout);
   });
 
+  it('upgrade-wave: a ConfigMap value read by every release changed, timed until all are upgraded and Ready, beside bare helm upgrade', async () => {
+    const r = await run('upgrade-wave.ts', { BENCH_RELEASES: '3', BENCH_CONCURRENCY: '2' });
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /Jobs of the wave: 3 /, r.stdout);
+    assert.match(r.stdout, /^\| 3 \| 2 \| [\d.]+ s \| [\d.]+ s \| \*\*[\d.]+\*\* \| [\d.]+ \/ [\d.]+ \/ [\d.]+ \/ [\d.]+ s \| \d+ ms \/ [1-9]\d* ms \/ [1-9]\d* ms \|$/m, r.stdout);
+  });
+
   it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm', async () => {
     const r = await run('peers.ts');
     assert.equal(r.exitCode, 0, r.all);

@@ -40,24 +40,52 @@ export const numbers = (v: string | undefined, d: string) => (v ?? d).split(',')
 // N bare `helm upgrade --install` of the packaged chart `tgz` at parallelism c (the floor).
 export async function bareHelm(n: number, c: number, tgz: string): Promise<RunFigures> {
   const [ns, drop] = await freshNamespace(kc, 'bench-helm');
+  const helm = helmHome();
+  try {
+    return await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`]));
+  } finally {
+    helm.drop();
+    await drop();
+  }
+}
+
+// The floor of an upgrade wave: N releases installed by bare helm (not timed), then N `helm upgrade` of each with
+// `--set message=<value>` at parallelism c (timed).
+export async function bareHelmWave(n: number, c: number, tgz: string, value: string): Promise<RunFigures> {
+  const [ns, drop] = await freshNamespace(kc, 'bench-helm-wave');
+  const helm = helmHome();
+  try {
+    await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', 'message=before']));
+    return await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', `r${i}`, tgz, '--namespace', ns, '--set', `message=${value}`]));
+  } finally {
+    helm.drop();
+    await drop();
+  }
+}
+
+// A scratch helm home, and helm runs in it: each list of arguments one helm process, at most c at once.
+function helmHome() {
   const home = mkdtempSync(join(tmpdir(), 'bench-helm-'));
   const env = { HELM_CACHE_HOME: join(home, 'c'), HELM_CONFIG_HOME: join(home, 'g'), HELM_DATA_HOME: join(home, 'd') };
-  const pids = new Set<number>();
-  const rss = sampleRss(() => [...pids]);
-  const cpu = treeCpuMs([process.pid]);
-  const t = performance.now();
-  await pool(c, Array.from({ length: n }, (_, i) => async () => {
-    const p = execa(HELM, ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`], { env });
-    if (p.pid) pids.add(p.pid);
-    await p;
-    if (p.pid) pids.delete(p.pid);
-  }));
-  const ms = performance.now() - t;
-  const { helmBytes } = rss.stop();
-  const { helmCpuMs } = cpuSince([process.pid], cpu);
-  rmSync(home, { recursive: true, force: true });
-  await drop();
-  return { ms, selfBytes: 0, helmBytes, selfCpuMs: 0, helmCpuMs };
+  return {
+    async run(c: number, argvs: string[][]): Promise<RunFigures> {
+      const pids = new Set<number>();
+      const rss = sampleRss(() => [...pids]);
+      const cpu = treeCpuMs([process.pid]);
+      const t = performance.now();
+      await pool(c, argvs.map((argv) => async () => {
+        const p = execa(HELM, argv, { env });
+        if (p.pid) pids.add(p.pid);
+        await p;
+        if (p.pid) pids.delete(p.pid);
+      }));
+      const ms = performance.now() - t;
+      const { helmBytes } = rss.stop();
+      const { helmCpuMs } = cpuSince([process.pid], cpu);
+      return { ms, selfBytes: 0, helmBytes, selfCpuMs: 0, helmCpuMs };
+    },
+    drop: () => rmSync(home, { recursive: true, force: true }),
+  };
 }
 
 // An operator process under test: its root pid (for RSS) and how to stop it.
@@ -70,19 +98,13 @@ export async function operatorRun(n: number, repository: string, start: (namespa
   const [ns, drop] = await freshNamespace(kc, 'bench-op');
   const op = await start(ns);
   const hrs = helmReleases(kc, ns);
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const roots = op.pid ? [op.pid] : [];
   const rss = sampleRss(() => roots);
   const cpu = treeCpuMs(roots);
   const t = performance.now();
   try {
     await pool(8, Array.from({ length: n }, (_, i) => () => hrs.create(`r${i}`, { chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, values: { message: `m${i}` } })));
-    for (let finished = 0; finished < n;) {
-      if (performance.now() - t > 1_800_000) throw new Error(`only ${finished} of ${n} releases done after 30 min`);
-      await new Promise((r) => setTimeout(r, 100));
-      const items = ((await custom.listNamespacedCustomObject({ group: 'helm.fluxcd.io', version: 'v1', plural: 'helmreleases', namespace: ns })) as { items: HelmRelease[] }).items;
-      finished = items.filter(done).length;
-    }
+    await waitAll(ns, n, done, t);
     const ms = performance.now() - t;
     return { ms, ...rss.stop(), ...cpuSince(roots, cpu) };
   } finally {
@@ -92,12 +114,25 @@ export async function operatorRun(n: number, repository: string, start: (namespa
   }
 }
 
+// Polls the HelmReleases of `ns` every 100 ms until `done` holds for n of them; 30 min after `since` it gives up.
+export async function waitAll(ns: string, n: number, done: (hr: HelmRelease) => boolean, since = performance.now()): Promise<void> {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  for (let finished = 0; finished < n;) {
+    if (performance.now() - since > 1_800_000) throw new Error(`only ${finished} of ${n} releases done after 30 min`);
+    await new Promise((r) => setTimeout(r, 100));
+    const items = ((await custom.listNamespacedCustomObject({ group: 'helm.fluxcd.io', version: 'v1', plural: 'helmreleases', namespace: ns })) as { items: HelmRelease[] }).items;
+    finished = items.filter(done).length;
+  }
+}
+
 // Ready=True, as Capstan reports a release done.
 export const capstanReady = (hr: HelmRelease) => hr.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true;
 
 // `capstan run --concurrency c` for one namespace, defaults otherwise.
-export const capstanOperator = (c: number) => async (namespace: string): Promise<Operator> => {
-  const p = await startCapstan({ role: 'run', namespace, queue: uniqueName('bench'),
+// Also its queue's name (for the jobs' timestamps).
+export const capstanOperator = (c: number) => async (namespace: string): Promise<Operator & { queue: string }> => {
+  const queue = uniqueName('bench');
+  const p = await startCapstan({ role: 'run', namespace, queue,
     args: ['--concurrency', String(c), '--log-level', 'warn', '--charts-sync-interval', '1h', '--debounce', '1s', '--retry-backoff', '10s'] });
-  return { pid: p.proc.pid, stop: () => p.stop() };
+  return { pid: p.proc.pid, queue, stop: () => p.stop() };
 };
