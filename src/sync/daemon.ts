@@ -48,6 +48,7 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
   let lastRecord: SyncRecord | undefined;
   let failing: SyncFailing | undefined;
   let lastSyncAt = 0;
+  let lastFullSyncAt = Date.now(); // the last sync that applied every object (none yet: the first applies changes)
   let incompleteSyncs = 0; // syncs in a row that left something unapplied: retried with backoff (sync-due.ts)
   let forced = true; // the first cycle, and any trigger, syncs even an unchanged head
   const every = Math.min(sync.gitPollIntervalMs, sync.syncIntervalMs);
@@ -96,11 +97,14 @@ export function startSyncDaemon(opts: DaemonOptions): SyncDaemon {
     }
     const root = await exportTree(dir, { sha, path: '.', dest: join(trees, sha) }, { timeoutMs: opts.gitTimeoutMs });
     await opts.decryption?.reveal?.(root);
+    // every --sync-interval a sync applies every object, putting hand edits back; the others apply what changed
+    const applyAll = Date.now() - lastFullSyncAt >= sync.syncIntervalMs;
+    if (applyAll) lastFullSyncAt = Date.now();
     const record = await syncSource({
       id: sourceId, root, paths: sync.gitPaths, defaultNamespace: sync.defaultNamespace, manifestGeneration: sync.manifestGeneration,
       gc: { enabled: sync.garbageCollection, dryRun: sync.garbageCollectionDry, budgetRatio: sync.gcBudgetRatio },
       allowNamespaces: sync.allowNamespaces, decrypt: opts.decryption?.decrypt,
-    }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced, signal: AbortSignal.timeout(sync.syncTimeoutMs) });
+    }, sha, { cluster: opts.cluster, log: opts.log, lastSyncedRevision: lastSynced, applyAll, signal: AbortSignal.timeout(sync.syncTimeoutMs) });
     for (const old of await readdir(trees)) if (old !== sha) await rm(join(trees, old), { recursive: true, force: true });
     if (record.complete && (await marker.read(dir)) !== sha) await advanceMarker(dir, sha);
     return record;

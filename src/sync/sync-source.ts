@@ -59,11 +59,16 @@ function byRank(ordered: readonly Manifest[]): Manifest[][] {
   return out;
 }
 
+// What a sync works with: the cluster, the log, the revision synced completely before (fluxd's objects applied from
+// the same manifest are left alone only at it), `applyAll` (every object applied whatever its checksum: the
+// periodic sync that puts hand edits back, as fluxd's every sync did) and the --sync-timeout signal.
+export interface SyncDeps { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string | undefined; applyAll?: boolean; signal?: AbortSignal }
+
 // Syncs one revision of a source: load (a broken file is reported and skipped), apply in fluxd's order with
 // Namespaces and CRDs first (waiting until each CRD is Established), skip objects whose live checksum already
-// matches (or that fluxd applied from the same manifest: fluxd-applied.ts) when the revision is the one synced
-// before, then garbage-collect only after a complete plan.
-export async function syncSource(source: SyncSource, revision: string, deps: { cluster: SyncCluster; log: Logger; lastSyncedRevision?: string; signal?: AbortSignal }): Promise<SyncRecord> {
+// matches, at any revision (Capstan applied this very manifest), or that fluxd applied from the same manifest at the
+// revision synced before (fluxd-applied.ts), unless `applyAll`; then garbage-collect only after a complete plan.
+export async function syncSource(source: SyncSource, revision: string, deps: SyncDeps): Promise<SyncRecord> {
   const started = performance.now();
   const record: SyncRecord = { revision, applied: [], unchanged: [], ignored: [], outOfScope: [], failed: [], loadErrors: [], deleted: [], gcDryRun: [], complete: false, durationMs: 0 };
   const read = await readSourceFiles(source.root, source.paths, { manifestGeneration: source.manifestGeneration, defaultNamespace: source.defaultNamespace, signal: deps.signal });
@@ -86,10 +91,13 @@ export async function syncSource(source: SyncSource, revision: string, deps: { c
       return void record.failed.push({ id: mid, message: `not applied: ${String(deps.signal.reason ?? 'sync timed out')}` });
     }
     const sum = checksum(m);
-    // at the revision synced before (by Capstan, or by fluxd: its flux-sync tag), an object applied from this
-    // manifest is left alone: stamped with this checksum, or, taken over from fluxd, kubectl's record of it equal
-    const same = () => current?.annotations?.[CHECKSUM_ANNOTATION] === sum || appliedByFluxd(m, current, gcMark(source.id, mid));
-    if (deps.lastSyncedRevision === revision && same()) return void record.unchanged.push(mid);
+    // an object this source applied from this very manifest (its mark and this checksum) is left alone at any
+    // revision, so a commit applies only what it changed; one taken over from fluxd (kubectl's record of it equal)
+    // only at the revision synced before (by Capstan, or by fluxd: its flux-sync tag)
+    const mark = gcMark(source.id, mid);
+    const same = () => (current?.annotations?.[CHECKSUM_ANNOTATION] === sum && current.labels?.[GC_MARK_LABEL] === mark)
+      || (deps.lastSyncedRevision === revision && appliedByFluxd(m, current, mark));
+    if (!deps.applyAll && same()) return void record.unchanged.push(mid);
     await applyOne(m, mid, sum, source, deps, record);
   };
   // one rank after another (Namespaces, CRDs, ... as fluxd ordered them); within a rank, APPLY_CONCURRENCY at once

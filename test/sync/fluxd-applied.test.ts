@@ -79,7 +79,7 @@ describe('syncSource over objects fluxd applied', () => {
     assert.deepEqual(r.unchanged, ['team:configmap/app']);
     assert.deepEqual(r.deleted, []);
   });
-  it('at a newer revision: applied, as every object is when the revision moves', async () => {
+  it('at a newer revision: applied with Capstan\'s checksum (fluxd\'s record is trusted only at its tag)', async () => {
     const cluster = new FluxdCluster(mark, record);
     await syncSource(source, 'rev2', { cluster, log, lastSyncedRevision: 'rev1' });
     assert.deepEqual(cluster.applies, ['app']);

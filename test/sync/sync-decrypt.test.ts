@@ -56,7 +56,8 @@ describe('syncSource with --sops', () => {
     assert.equal(objects.get('default:configmap/a')?.sops, undefined);
 
     writeFileSync(join(root, 'a.yaml'), sealed('a', 'sealed-a2'));
-    const second = await syncSource(source(decryptor(new Set(['a.yaml']))), 'rev2', { cluster, log });
+    // applyAll: every object that loaded is applied, unchanged or not
+    const second = await syncSource(source(decryptor(new Set(['a.yaml']))), 'rev2', { cluster, log, applyAll: true });
     assert.equal(second.complete, false);
     assert.deepEqual(second.loadErrors.map((e) => e.file), ['a.yaml']);
     assert.deepEqual(deleted, [], 'an object of the file that failed was deleted');

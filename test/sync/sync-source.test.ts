@@ -77,10 +77,37 @@ describe('syncSource', () => {
     assert.deepEqual(r.unchanged.sort(), ['default:configmap/a', 'default:configmap/b']);
   });
 
+  it('at a new revision applies only the objects whose manifest changed', async () => {
+    const cluster = new FakeCluster();
+    await syncSource(source(repo({ 'a.yaml': cm('a'), 'b.yaml': cm('b') })), 'rev1', { cluster, log });
+    cluster.applies = [];
+    const r = await syncSource(source(repo({ 'a.yaml': cm('a'), 'b.yaml': cm('b').replace('k: v', 'k: changed') })), 'rev2', { cluster, log, lastSyncedRevision: 'rev1' });
+    assert.deepEqual(cluster.applies, ['default:configmap/b']);
+    assert.deepEqual([r.applied, r.unchanged], [['default:configmap/b'], ['default:configmap/a']]);
+  });
+
+  it('applies every object with applyAll (the periodic sync that puts hand edits back)', async () => {
+    const root = repo({ 'a.yaml': cm('a'), 'b.yaml': cm('b') });
+    const cluster = new FakeCluster();
+    await syncSource(source(root), 'rev1', { cluster, log });
+    cluster.applies = [];
+    await syncSource(source(root), 'rev1', { cluster, log, lastSyncedRevision: 'rev1', applyAll: true });
+    assert.deepEqual(cluster.applies.sort(), ['default:configmap/a', 'default:configmap/b']);
+  });
+
+  it('applies an object stamped with this checksum by another source (its mark differs)', async () => {
+    const root = repo({ 'a.yaml': cm('a') });
+    const cluster = new FakeCluster();
+    await syncSource({ ...source(root), id: 'other-source' }, 'rev1', { cluster, log });
+    cluster.applies = [];
+    await syncSource(source(root), 'rev1', { cluster, log, lastSyncedRevision: 'rev1' });
+    assert.deepEqual(cluster.applies, ['default:configmap/a']);
+  });
+
   it('skips a broken file and keeps syncing the rest, but collects no garbage', async () => {
     const cluster = new FakeCluster();
     await syncSource(source(repo({ 'a.yaml': cm('a'), 'old.yaml': cm('old') })), 'rev1', { cluster, log });
-    const r = await syncSource(source(repo({ 'a.yaml': cm('a'), 'broken.yaml': 'kind: [\n' })), 'rev2', { cluster, log });
+    const r = await syncSource(source(repo({ 'a.yaml': cm('a').replace('k: v', 'k: w'), 'broken.yaml': 'kind: [\n' })), 'rev2', { cluster, log });
     assert.equal(r.complete, false);
     assert.equal(r.loadErrors[0]?.file, 'broken.yaml');
     assert.ok(r.applied.includes('default:configmap/a'));
