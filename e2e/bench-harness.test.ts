@@ -29,9 +29,11 @@ describe('bench/ at a tiny size', () => {
     assert.match(r.stdout, /^\| 3 \| 2 \| [\d.]+ s \| [\d.]+ s \| \*\*[\d.]+\*\* \| [\d.]+ \/ [\d.]+ \/ [\d.]+ \/ [\d.]+ s \| \d+ ms \/ [1-9]\d* ms \/ [1-9]\d* ms \|$/m, r.stdout);
   });
 
-  it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm', async () => {
+  it('peers: the Helm Operator 1.4.4 built from its Go module releases the same HelmReleases beside Capstan and bare helm; source-controller 1.7.2 fetches the chart', async () => {
     const r = await run('peers.ts');
     assert.equal(r.exitCode, 0, r.all);
     assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \(\*\*[\d.]+×\*\*\) \| [\d.]+ s \([\d.]+×\) \| [\d.]+× \| [\d.]+× \| [1-9]\d* MiB \/ [1-9]\d* MiB \|$/m, r.stdout);
+    // every HelmChart Ready with its artifact: source-controller asked the repository for the index and the chart
+    assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [1-9]\d* \/ [1-9]\d* \| \d+ ms \| [1-9]\d* MiB \| [\d.]+ s \(whole releases\) \| \d+ \/ \d+ \|$/m, r.stdout);
   });
 });

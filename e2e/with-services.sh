@@ -29,6 +29,7 @@ step "sops"; CAPSTAN_SOPS_BINARY=${CAPSTAN_SOPS_BINARY:-$(e2e/tools/sops.sh)}; e
 step "fluxctl"; CAPSTAN_FLUXCTL=${CAPSTAN_FLUXCTL:-$(e2e/tools/fluxctl.sh)}; export CAPSTAN_FLUXCTL
 step "fluxd (sync benchmark peer)"; CAPSTAN_FLUXD=${CAPSTAN_FLUXD:-$(e2e/tools/fluxctl.sh fluxd)}; export CAPSTAN_FLUXD
 step "Helm Operator (peer benchmark)"; CAPSTAN_HELM_OPERATOR=${CAPSTAN_HELM_OPERATOR:-$(bench/peers/helm-operator.sh)}; export CAPSTAN_HELM_OPERATOR
+step "source-controller (peer benchmark)"; CAPSTAN_SOURCE_CONTROLLER=${CAPSTAN_SOURCE_CONTROLLER:-$(bench/peers/source-controller.sh)}; export CAPSTAN_SOURCE_CONTROLLER
 step "control plane binaries"; e2e/cluster/build.sh
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/capstan-services.XXXXXX"); cluster=""
