@@ -56,7 +56,7 @@ export const FLAGS = {
   'allow-insecure-credentials': { type: 'boolean', roles: OW, default: 'false', meaning: 'send chart and Git credentials over plain http://' },
   'allow-private-networks': { type: 'boolean', roles: OW, default: 'false', meaning: 'fetch charts and values from loopback, link-local and private addresses' },
   'allow-file-urls': { type: 'boolean', roles: OW, default: 'false', meaning: 'accept file:// Git chart sources' },
-  concurrency: { type: 'string', roles: W, value: 'N', default: '4', meaning: 'release jobs run at once by this process' },
+  concurrency: { type: 'string', roles: W, value: 'N', default: '4', meaning: 'helm processes run at once by this process (up to half as many more release jobs read and write the cluster meanwhile)' },
   'helm-binary': { type: 'string', roles: W, value: 'PATH', unset: 'the pinned build (helm-bin/), then helm on PATH', meaning: 'the helm to run' },
   'helm-cache-dir': { type: 'string', roles: W, value: 'DIR', unset: "helm's own homes", meaning: "helm's cache, config and data home (a private directory)" },
   'helm-repository-import': { type: 'string', multiple: true, roles: W, value: '[v3:]PATH', unset: 'none', meaning: "Helm repositories.yaml files: each entry's username, password, certFile, keyFile and caFile serve the chart repository of its url (the Helm Operator's flag)" },

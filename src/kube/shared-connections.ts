@@ -21,6 +21,7 @@ export const DISPATCHER_MAX_AGE_MS = 300_000;
 export function reuseConnections(kc: k8s.KubeConfig, now: () => number = Date.now, onRequest?: (method: string, url: string) => void): k8s.KubeConfig {
   const authenticate = kc.applySecurityAuthentication.bind(kc);
   let kept: { key: string; at: number; dispatcher: Dispatcher } | undefined;
+  let keyOf: { cluster: k8s.Cluster | null; user: k8s.User | null; key: string } | undefined;
   kc.applySecurityAuthentication = async (context) => {
     onRequest?.(context.getHttpMethod(), context.getUrl());
     let made: Dispatcher | undefined;
@@ -33,7 +34,10 @@ export function reuseConnections(kc: k8s.KubeConfig, now: () => number = Date.no
     });
     await authenticate(capture);
     if (made === undefined) return;
-    const key = connectionKey(kc.getCurrentCluster(), kc.getCurrentUser());
+    const [cluster, user] = [kc.getCurrentCluster(), kc.getCurrentUser()];
+    // the key (certificates in it) is made again only when the kubeconfig's objects change, not per request
+    if (!keyOf || keyOf.cluster !== cluster || keyOf.user !== user) keyOf = { cluster, user, key: connectionKey(cluster, user) };
+    const key = keyOf.key;
     if (kept && kept.key === key && now() - kept.at < DISPATCHER_MAX_AGE_MS) {
       void made.close().catch(() => undefined); // never used: closes at once
     } else {

@@ -2,6 +2,8 @@ import { gitChartSource } from '../helm/chart/git-source.ts';
 import { loadDigestKey } from '../helm/digest-key.ts';
 import { driftCounter } from '../helm/drift/drift-metric.ts';
 import { execHelmRunner } from '../helm/runner.ts';
+import { slottedRunner } from '../helm/helm-slots.ts';
+import { releaseJobsAtOnce } from '../helm/release-concurrency.ts';
 import { startReleaseWorker } from '../helm/worker.ts';
 import { releaseObservers, releaseSucceeded } from '../notify/worker-observers.ts';
 import { realDriftProbe } from '../kube/drift-probe.ts';
@@ -24,9 +26,9 @@ export async function startWorkerRole({ config, log, metrics }: RoleContext): Pr
   });
   const worker = startReleaseWorker({
     queueName: config.queueName, connection: bull.connection, prefix: bull.prefix, redis, log: log.child({ component: 'worker' }),
-    concurrency: config.concurrency, backoffBaseMs: config.retryBackoffMs,
+    concurrency: releaseJobsAtOnce(config.concurrency), backoffBaseMs: config.retryBackoffMs,
     deps: {
-      kube: observers.kube(kube), helm: observers.helm(helm), now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
+      kube: observers.kube(kube), helm: slottedRunner(observers.helm(helm), config.concurrency), now: () => new Date(), log, chartCacheDir: config.chartCacheDir, security: config.security, digestKey,
       drift: { probe: realDriftProbe(kc), onDetected: driftCounter(metrics.registry) },
       chartSources: {
         repositories: config.helmRepositories, plainHttpRegistries: config.image.insecureHosts,

@@ -49,7 +49,7 @@ describe('reuseConnections', () => {
     const { kc, made, state } = fakeKubeConfig();
     reuseConnections(kc, () => 0);
     await kc.applySecurityAuthentication(context().ctx);
-    state.cluster.caData = 'CA2';
+    state.cluster = { ...state.cluster, caData: 'CA2' }; // client-node makes new objects when it loads a kubeconfig
     const b = context();
     await kc.applySecurityAuthentication(b.ctx);
     assert.equal(b.seen.dispatcher?.id, 1);
