@@ -5,9 +5,13 @@ import { GROUP, PLURAL, VERSION, releaseKey, type HelmRelease } from '../apis/he
 import { watchResource, type Watched } from '../kube/informer.ts';
 import { SECURE_DEFAULTS, type SecurityConfig } from '../security-config.ts';
 import { watchMetadata } from '../kube/metadata-informer.ts';
+import { withoutBookkeeping } from '../kube/projected-watch.ts';
 import { EnqueueReason, releaseJobOptions, type ReleaseJob } from './queue/release-job.ts';
 import { changeReason, seenRelease, type SeenRelease } from './reconcile-request.ts';
 import { referencedSources } from './values/referenced-sources.ts';
+
+// The field selector of every Secret but Helm's storage (type helm.sh/release.v1).
+const NOT_HELM_STORAGE = 'type!=helm.sh/release.v1';
 
 // Settings of the producer; defaults: all namespaces, resync 3m (--charts-sync-interval), debounce 1s.
 export interface OperatorOptions {
@@ -66,7 +70,7 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
   // Custom objects arrive as plain JSON (timestamps as strings), hence the casts to HelmRelease.
   const releases: Array<Watched<k8s.KubernetesObject>> = scopes.map((ns) => watchResource<k8s.KubernetesObject>({
     kc: opts.kc, log: opts.log, onEvent: (event, obj) => onRelease(event, obj as unknown as HelmRelease),
-    onRestart: () => opts.onWatchRestart?.('helmreleases'),
+    onRestart: () => opts.onWatchRestart?.('helmreleases'), project: withoutBookkeeping,
     path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
     list: async () => (ns
       ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns })
@@ -79,7 +83,8 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
     for (const hr of allReleases()) if (referencedSources(hr, opts.security ?? SECURE_DEFAULTS).has(ref)) enqueue(hr, EnqueueReason.ValuesSourceChanged);
   };
   // Metadata only (PartialObjectMetadata): a change is told by the resource version, and no Secret's data (nor
-  // any ConfigMap's) of any namespace is ever held in this process.
+  // any ConfigMap's) of any namespace is ever held in this process. Helm's storage Secrets (one per revision of
+  // every release, rewritten by each helm run) are no values source: the API server leaves them out.
   const sources = scopes.flatMap((ns) => [
     watchMetadata({
       kc: opts.kc, log: opts.log, onEvent: onSource('ConfigMap'), onRestart: () => opts.onWatchRestart?.('configmaps'),
@@ -88,8 +93,8 @@ export function startReleaseOperator(opts: OperatorOptions): ReleaseOperator {
     }),
     watchMetadata({
       kc: opts.kc, log: opts.log, onEvent: onSource('Secret'), onRestart: () => opts.onWatchRestart?.('secrets'),
-      path: ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets',
-      list: (core) => (ns ? core.listNamespacedSecret({ namespace: ns }) : core.listSecretForAllNamespaces()),
+      path: ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets', fieldSelector: NOT_HELM_STORAGE,
+      list: (core) => (ns ? core.listNamespacedSecret({ namespace: ns, fieldSelector: NOT_HELM_STORAGE }) : core.listSecretForAllNamespaces({ fieldSelector: NOT_HELM_STORAGE })),
     }),
   ]);
 

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { ProjectedWatch } from './projected-watch.ts';
 import { connected, failed, initialBackoff } from './watch-backoff.ts';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
@@ -21,10 +22,17 @@ export function watchResource<T extends k8s.KubernetesObject>(opts: {
   onEvent: (event: WatchEvent, obj: T) => void;
   log: Logger;
   onRestart?: () => void;
-  // How the watch requests are made. Default: client-node's Watch on kc (whole objects).
+  // How the watch requests are made. Default: client-node's Watch on kc (whole objects), through `project` if given.
   watch?: k8s.Watch;
+  // What the cache keeps of each object (list items and watch events alike), e.g. withoutBookkeeping. Default: all.
+  project?: (obj: T) => T;
+  // The watch's field selector (e.g. `type!=helm.sh/release.v1`); `list` must ask for the same. Default: none.
+  fieldSelector?: string;
 }): Watched<T> {
-  const informer = new k8s.ListWatch(opts.path, opts.watch ?? new k8s.Watch(opts.kc), opts.list, false);
+  const project = opts.project;
+  const list = project ? async () => { const l = await opts.list(); return { ...l, items: (l.items ?? []).map(project) }; } : opts.list;
+  const watch = opts.watch ?? (project ? new ProjectedWatch(opts.kc, project) : new k8s.Watch(opts.kc));
+  const informer = new k8s.ListWatch(opts.path, watch, list, false, undefined, opts.fieldSelector);
   let live = false;
   let stopped = false;
   let backoff = initialBackoff();
