@@ -44,7 +44,9 @@ export async function prepareRelease(target: ReleaseTarget, deps: ReconcileDeps,
   });
   const inputs = { chartDigest: chart.digest, values: composed.values, spec: hr.spec, releaseName: target.releaseName, targetNamespace: target.targetNamespace };
   const digest = desiredDigest(inputs, deps.digestKey);
-  const adopted = legacyDigestPatch(writer.status, digest, legacyDigest(inputs));
+  // only a status an older Capstan wrote holds a plain digest: the second digest of the same inputs is not taken otherwise
+  const plain = [writer.status.lastAppliedDigest, writer.status.lastAttemptedDigest].some((d) => d?.startsWith('sha256:'));
+  const adopted = plain ? legacyDigestPatch(writer.status, digest, legacyDigest(inputs)) : undefined;
   if (adopted) writer.set({ ...writer.status, ...adopted });
   return {
     ...target, deps,

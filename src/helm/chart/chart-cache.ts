@@ -23,9 +23,17 @@ export interface ChartOrigin { url: URL; auth?: BasicAuth | undefined }
 // are a few MiB). A larger one stalls on spec.chart.repository, read no further than the limit.
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;
 
+// The cache directories this process has created (or found): a resync of every release looks its chart up each
+// time, and a mkdir per lookup was a tenth of a no-op reconcile's CPU. One removed later is made again by
+// downloadChart, which creates it unconditionally.
+const madeDirs = new Set<string>();
+
 // `<cacheDir>/<scope>-<digest>.tgz`, the scope an HMAC of the origin (fs/credential-id.ts); cacheDir is created.
 async function cachedPath(cacheDir: string, from: ChartOrigin, digest: string): Promise<string> {
-  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  if (!madeDirs.has(cacheDir)) {
+    await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+    madeDirs.add(cacheDir);
+  }
   const scope = await persistentCredentialId(cacheDir, ['chart', from.url.href, from.auth?.username ?? '', from.auth?.password ?? '']);
   return join(cacheDir, `${scope}-${digest}.tgz`);
 }

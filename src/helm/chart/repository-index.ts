@@ -15,6 +15,8 @@ export interface CachedIndex {
   bytes?: number;
   etag?: string;
   lastModified?: string;
+  // When the repository last confirmed this copy (Date.now()), fetched or answered 304.
+  checkedAt?: number;
 }
 
 // Where parsed indexes are kept between fetches (a Map fits); a port, so a shared store can replace it.
@@ -39,6 +41,9 @@ export interface IndexOptions extends HttpOptions {
   cache?: IndexCache;
   // The largest index accepted. Default MAX_INDEX_BYTES.
   maxIndexBytes?: number;
+  // A cached copy the repository confirmed less than this long ago is used without asking again. Default 0:
+  // always revalidated. Routine reconciles pass ROUTINE_INDEX_MAX_AGE_MS (resolve-chart.ts).
+  maxAgeMs?: number;
 }
 
 // The index of the Helm repository at `repository` (http or https). A cached copy is revalidated with
@@ -51,6 +56,8 @@ export async function fetchRepositoryIndex(repository: string, opts: IndexOption
   // Keyed by the credentials too (an HMAC, not the password): one tenant's copy never answers for another's.
   const key = `${url.href} ${auth ? credentialId([auth.username, auth.password]) : ''}`;
   const cached = cache.get(key);
+  const now = (opts.now ?? Date.now)();
+  if (cached && (opts.maxAgeMs ?? 0) > 0 && cached.checkedAt !== undefined && now - cached.checkedAt < (opts.maxAgeMs ?? 0)) return cached.index;
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, */*' };
   if (cached?.etag) headers['if-none-match'] = cached.etag;
   if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
@@ -58,13 +65,14 @@ export async function fetchRepositoryIndex(repository: string, opts: IndexOption
   return requestRepository(request, opts, async (res) => {
     if (res.status === 304 && cached) {
       await res.body?.cancel().catch(() => {});
+      cached.checkedAt = now;
       return cached.index;
     }
     const tooLarge = (limit: number) => new StallingError(Phase.ChartFetchFailed,
       `the index ${redactUrl(url)} is larger than the ${formatBytes(limit)} limit for a chart repository index`, { field: 'spec.chart.repository' });
     const body = await readLimited(res, opts.maxIndexBytes ?? MAX_INDEX_BYTES, tooLarge);
     const index = parseRepositoryIndex(body.toString('utf8'), redactUrl(url));
-    const fresh: CachedIndex = { index, bytes: body.byteLength };
+    const fresh: CachedIndex = { index, bytes: body.byteLength, checkedAt: now };
     const etag = res.headers.get('etag');
     const lastModified = res.headers.get('last-modified');
     if (etag) fresh.etag = etag;

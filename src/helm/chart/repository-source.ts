@@ -16,6 +16,8 @@ export interface RepositoryChartOptions extends HttpOptions {
   auth?: BasicAuth | undefined;
   // Parsed indexes between calls. Default: the process-wide sharedIndexCache.
   indexCache?: IndexCache;
+  // IndexOptions.maxAgeMs: a cached index confirmed this recently is used as it is. Default 0 (always revalidated).
+  indexMaxAgeMs?: number;
 }
 
 // A chart ready for `helm upgrade --install <path>`: the tarball, the version chosen, its sha256 hex.
@@ -30,15 +32,19 @@ function required(chart: ChartSpec, key: 'repository' | 'name' | 'version'): str
 }
 
 // Resolves spec.chart {repository, name, version (exact or semver range)} to a local tarball: index (cached,
-// revalidated), version, then the tarball, reused from cacheDir when the index digest is already there.
+// revalidated, or younger than indexMaxAgeMs), version, then the tarball, reused from cacheDir when the index digest
+// is already there. A version missing from a copy used without revalidation is looked up once more in a fresh one.
 export async function fetchRepositoryChart(chart: ChartSpec, opts: RepositoryChartOptions): Promise<RepositoryChart> {
   const repository = required(chart, 'repository');
   const repo = parseRepositoryUrl(repository);
   const name = required(chart, 'name');
   const versionSpec = required(chart, 'version');
   const auth = opts.auth ?? repo.auth;
-  const index = await fetchRepositoryIndex(repository, { ...opts, auth, cache: opts.indexCache });
-  const entry = selectChartVersion(index, name, versionSpec);
+  const index = (maxAgeMs: number) => fetchRepositoryIndex(repository, { ...opts, auth, cache: opts.indexCache, maxAgeMs });
+  const entry = await index(opts.indexMaxAgeMs ?? 0).then((i) => selectChartVersion(i, name, versionSpec)).catch(async (error: unknown) => {
+    if (!opts.indexMaxAgeMs || !(error instanceof StallingError)) throw error;
+    return selectChartVersion(await index(0), name, versionSpec);
+  });
   const expected = sha256Of(entry.digest);
   if (entry.digest !== undefined && expected === undefined) {
     throw new StallingError(Phase.ChartFetchFailed,

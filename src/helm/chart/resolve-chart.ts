@@ -26,6 +26,11 @@ export interface ChartSources {
   plainHttpRegistries?: readonly string[];
 }
 
+// How old a Helm repository index a routine reconcile (resync, start-up, a values source changed) uses without
+// asking the repository again: a resync of every release asks once per repository every few seconds, not once per
+// release. A new spec, a reconcile request or a chart change revalidates at once (queue/release-job.ts).
+export const ROUTINE_INDEX_MAX_AGE_MS = 5_000;
+
 const hasUserInfo = (url: string): boolean => {
   const parsed = URL.parse(url.trim());
   return parsed !== null && (parsed.username !== '' || parsed.password !== '');
@@ -75,6 +80,7 @@ export async function resolveChart(hr: HelmRelease, deps: { kube: KubeClient; ca
   const auth = await pullSecretAuth(hr, deps.kube, deps.security, imported);
   const got = await fetchRepositoryChart(chart, {
     cacheDir: deps.cacheDir, auth, tls: imported?.tls, signal: deps.signal, network: networkAccess(deps.security),
+    indexMaxAgeMs: deps.refresh ? 0 : ROUTINE_INDEX_MAX_AGE_MS,
   });
   return { ref: got.path, archive: got.path, revision: got.version, digest: `sha256:${got.digest}` };
 }

@@ -16,8 +16,9 @@ export interface StatusWriter {
 
 // A writer for one reconcile of `hr`, starting from the status it was read with.
 export function statusWriter(hr: HelmRelease, kube: Pick<KubeClient, 'patchHelmReleaseStatus'>): StatusWriter {
-  let current: HelmReleaseStatus = hr.status ?? {};
-  let written = canonicalJson(current);
+  const read: HelmReleaseStatus = hr.status ?? {};
+  let current = read;
+  let written: string | undefined; // canonicalJson of what was last read or written, made when first compared
   return {
     get status() {
       return current;
@@ -26,8 +27,12 @@ export function statusWriter(hr: HelmRelease, kube: Pick<KubeClient, 'patchHelmR
       current = next;
     },
     async flush() {
-      const next = { ...current, observedGeneration: hr.metadata.generation ?? current.observedGeneration };
+      const generation = hr.metadata.generation ?? current.observedGeneration;
+      // the status as read, untouched and already stamped: nothing to write, and nothing to serialise to know it
+      if (written === undefined && current === read && read.observedGeneration === generation) return;
+      const next = { ...current, observedGeneration: generation };
       const text = canonicalJson(next);
+      written ??= canonicalJson(read);
       if (text === written) return;
       await kube.patchHelmReleaseStatus(hr, next);
       current = next;
