@@ -1,7 +1,8 @@
 // Benchmark (issue 14, 3): a resync of N Ready, unchanged releases (as --charts-sync-interval makes every few
 // minutes): helm processes started (must be 0), Capstan's CPU milliseconds and the API server's requests per
 // release, wall time, Capstan's RSS. The releases are first installed by Capstan itself. BENCH_RELEASES (default
-// 1000), BENCH_CONCURRENCY (the worker's, default 8). Run: `npm run bench:noop-resync`.
+// 1000), BENCH_CONCURRENCY (the worker's, default 8); BENCH_NODE_OPTIONS is Capstan's NODE_OPTIONS (e.g. --cpu-prof, to
+// profile it). Run: `npm run bench:noop-resync`.
 import { cpus, totalmem } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
 import { execa } from 'execa';
@@ -31,7 +32,15 @@ const repo = await startChartRepo();
 await repo.publish('0.1.0');
 const queueName = uniqueName('resync');
 const capstan = await startCapstan({ role: 'run', namespace: ns, queue: queueName,
-  args: ['--concurrency', String(C), '--log-level', 'warn', '--charts-sync-interval', '1h', '--debounce', '1s'] });
+  args: ['--concurrency', String(C), '--log-level', 'warn', '--charts-sync-interval', '1h', '--debounce', '1s'],
+  env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' } });
+// Capstan's memory as its /metrics reports it (prom-client's process and Node.js figures).
+const memory = async (when: string) => {
+  const [rss, used, total, external] = await Promise.all(['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes',
+    'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'].map((m) => capstan.metric(m)));
+  return `| ${when} | ${mib(rss ?? 0)} | ${mib(used ?? 0)} | ${mib(total ?? 0)} | ${mib(external ?? 0)} |`;
+};
+const memoryRows = [await memory('started, 0 releases')];
 const pid = capstan.proc.pid ?? 0;
 const hrs = helmReleases(kc, ns);
 const connection = redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -43,6 +52,7 @@ try {
   await pool(16, names.map((name) => () => hrs.create(name, { chart: { repository: repo.url, name: 'hello', version: '0.1.0' }, releaseName: name })));
   await pool(16, names.map((name) => () => hrs.waitFor(name, 'Ready', 'True', 3_600_000)));
   const setupMs = performance.now() - t0;
+  memoryRows.push(await memory(`${N} releases installed`));
   await events.waitUntilReady();
   events.setMaxListeners(N + 10);
   // idle for a while first: the API server's background rate (other clients), subtracted below
@@ -61,6 +71,7 @@ try {
   const api = (await apiRequests()) - api0 - idleRate * ms;
   const helmRuns = (await capstan.metric('capstan_helm_invocations_total')) - helm0;
   const rss = tree(pid, processes()).reduce((s, p) => s + p.rssBytes, 0);
+  memoryRows.push(await memory(`after the resync of ${N}`));
   const counts = Object.fromEntries(outcomes.reduce((m, o) => m.set(o, (m.get(o) ?? 0) + 1), new Map<string, number>()));
   console.log(`## No-op resync of ${N} Ready releases (${new Date().toISOString().slice(0, 10)})
 
@@ -69,7 +80,11 @@ Setup (install of all ${N} by Capstan): ${(setupMs / 1000).toFixed(1)} s. Outcom
 
 | releases | wall time | helm processes | Capstan CPU per release | API requests per release | Capstan RSS after |
 |---|---|---|---|---|---|
-| ${N} | ${(ms / 1000).toFixed(2)} s | ${helmRuns} | ${((cpu.selfMs - cpu0.selfMs) / N).toFixed(2)} ms | ${(api / N).toFixed(1)} | ${mib(rss)} |`);
+| ${N} | ${(ms / 1000).toFixed(2)} s | ${helmRuns} | ${((cpu.selfMs - cpu0.selfMs) / N).toFixed(2)} ms | ${(api / N).toFixed(1)} | ${mib(rss)} |
+
+| Capstan's memory | RSS | heap used | heap total | external |
+|---|---|---|---|---|
+${memoryRows.join('\n')}`);
 } finally {
   await Promise.all([queue.close(), events.close()]);
   await capstan.stop();
