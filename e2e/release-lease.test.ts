@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { WaitingError } from '../src/errors/waiting-error.ts';
 import { LEASE_PREFIX } from '../src/helm/queue/lease-scripts.ts';
 import { acquireLease, confirmWaitMs, type Lease, type LeaseOptions } from '../src/helm/queue/release-lease.ts';
 import { redisOptions } from '../src/redis-connection.ts';
@@ -97,14 +99,23 @@ describe('the release lease', () => {
 
   it('lets a live worker take back its lease when Redis lost it and another worker claimed it meanwhile', async () => {
     const key = uniqueName('ns/flushed');
-    const live = await held(a, key);
-    await lose(key); // Redis loses the lease; b claims it before a's next heartbeat
-    const got = await acquireLease(b, key, fast);
-    assert.ok('lease' in got);
-    assert.equal(await got.lease.confirm(confirmWaitMs(fast)), false, 'the claimant may not act: the holder is alive');
-    assert.equal(got.lease.lost.aborted, true);
-    assert.equal(live.lost.aborted, false, 'the live holder goes on');
-    assert.ok('held' in (await acquireLease(b, key, fast)));
+    // The holder's first heartbeat comes 2 s after it took the lease: the claim below is made long before (with
+    // 200 ms heartbeats the claim and the take-back had 100 ms to spare, too little on a loaded machine); the
+    // claimant waits 3 s, the take-back has 1 s to spare.
+    const slow: LeaseOptions = { heartbeatMs: 2_000 };
+    const t0 = performance.now();
+    const ms = () => `${Math.round(performance.now() - t0)} ms`;
+    const live = await held(worker(), key, slow);
+    await lose(key); // Redis loses the lease; b claims it before the holder's next heartbeat
+    const got = await acquireLease(b, key, slow);
+    const claimedAt = ms();
+    assert.ok('lease' in got, `the claim came at ${claimedAt}, after the holder's first heartbeat re-created the lease`);
+    const confirmed = await got.lease.confirm(confirmWaitMs(slow));
+    const why = `claimed at ${claimedAt}, confirm answered at ${ms()} (heartbeat ${slow.heartbeatMs} ms, wait ${confirmWaitMs(slow)} ms, load ${loadavg()[0]?.toFixed(1)}); the lease is now ${await admin.get(LEASE_PREFIX + key)}`;
+    assert.equal(confirmed, false, `the claimant may not act: the holder is alive; ${why}`);
+    assert.equal(got.lease.lost.aborted, true, why);
+    assert.equal(live.lost.aborted, false, `the live holder goes on; ${why}`);
+    assert.ok('held' in (await acquireLease(b, key, slow)));
     await got.lease.release();
     assert.equal(await admin.exists(LEASE_PREFIX + key), 1, "the claimant's release leaves the holder's lease");
     await live.release();
@@ -130,5 +141,59 @@ describe('the release lease', () => {
     await lease.release();
     assert.equal(await admin.get(LEASE_PREFIX + key), 'another-token host-z/9/abcd someone-else');
     await admin.del(LEASE_PREFIX + key);
+  });
+  it('is checked right after a reconnect: a lease Redis lost while its worker\'s liveness survived (a failover) is re-created', async () => {
+    const key = uniqueName('ns/failover');
+    const w = worker();
+    // the first heartbeat comes after 10 s and finds the liveness key there: only the reconnect can bring the lease back
+    const lease = await held(w, key, { heartbeatMs: 10_000 });
+    await admin.del(LEASE_PREFIX + key); // the promoted replica lacked the last write: the lease, not the liveness key
+    await admin.client('KILL', 'ID', String(await w.client('ID'))); // the connection moves, as on a failover
+    await eventually('the lease re-created after the reconnect', async () => ((await admin.exists(LEASE_PREFIX + key)) === 1 || undefined), 8_000);
+    assert.ok('held' in (await acquireLease(b, key, fast)), 'another worker is kept out');
+    assert.equal(lease.lost.aborted, false);
+    await lease.release();
+  });
+
+  it('takes over a lease of its own worker that it does not hold (one released that a failover brought back, an ACQUIRE sent twice)', async () => {
+    const key = uniqueName('ns/orphan');
+    const keep = await held(a, uniqueName('ns/keep')); // a keeps beating: its worker is alive throughout
+    const first = await held(a, key);
+    const stale = (await admin.get(LEASE_PREFIX + key)) ?? '';
+    await first.release();
+    await admin.set(LEASE_PREFIX + key, stale, 'PX', 600_000); // the failover's replica still had it
+    assert.ok('held' in (await acquireLease(b, key, fast)), 'another worker is kept out: the lease names a live worker');
+    const again = await acquireLease(a, key, fast);
+    assert.ok('lease' in again, `its own worker takes it over (the lease was ${stale})`);
+    assert.equal(await again.lease.confirm(0), true);
+    await again.lease.release();
+    assert.equal(await admin.exists(LEASE_PREFIX + key), 0);
+    await keep.release();
+  });
+
+  it('is not confirmed when Redis has a replica and none acknowledged the confirmation (its replica was just promoted)', async () => {
+    const [primary, replica] = await Promise.all([startOwnRedis(), startOwnRedis()]);
+    const w = new Redis(redisOptions(primary.url));
+    try {
+      await replica.cli('REPLICAOF', '127.0.0.1', String(primary.port));
+      await eventually('the replica online', async () => (/state=online/.test(await primary.cli('INFO', 'replication')) || undefined), 30_000);
+      const opts: LeaseOptions = { heartbeatMs: 1_000 };
+      // confirmed once the replica has it (asked again if the replica, on a loaded machine, took over 200 ms)
+      const first = await eventually('a confirmation the replica acknowledged', async () => {
+        const got = await acquireLease(w, uniqueName('ns/replicated'), opts);
+        assert.ok('lease' in got);
+        if (await got.lease.confirm(0).catch((err) => (err instanceof WaitingError ? false : Promise.reject(err)))) return got.lease;
+        await got.lease.release();
+        return undefined;
+      }, 30_000);
+      await replica.cli('REPLICAOF', 'NO', 'ONE'); // a failover promotes the replica; this master's writes are lost
+      const second = await acquireLease(w, uniqueName('ns/unreplicated'), opts);
+      assert.ok('lease' in second);
+      await assert.rejects(second.lease.confirm(0), (err) => err instanceof WaitingError && err.reason === 'LeaseUnreplicated');
+      await Promise.all([first.release(), second.lease.release()]);
+    } finally {
+      w.disconnect();
+      await Promise.all([primary.close(), replica.close()]);
+    }
   });
 });

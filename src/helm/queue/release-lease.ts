@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WaitingError } from '../../errors/waiting-error.ts';
 import type { RedisClient as Redis } from '../../redis/redis-client.ts';
 import { ACQUIRE, CHECK, CONFIRM, LEASE_PREFIX, RELEASE, WORKER_PREFIX } from './lease-scripts.ts';
 import { replicaWaiter } from './replica-wait.ts';
@@ -12,8 +13,9 @@ export interface LeaseOptions {
 }
 
 // A held lease. It starts as a claim: `confirm` makes it the holder's, after waiting `waitMs` for a live holder to
-// take it back (false: one did, so the caller must not act). `lost` aborts when the heartbeat finds another
-// holder's confirmed token, so the holder stops acting.
+// take it back (false: one did, so the caller must not act); it throws a WaitingError when Redis has replicas and
+// none acknowledged the confirmation (a failover may be under way and lose it). `lost` aborts when the heartbeat
+// finds another holder's confirmed token, so the holder stops acting.
 export interface Lease {
   readonly lost: AbortSignal;
   confirm(waitMs: number): Promise<boolean>;
@@ -37,7 +39,9 @@ const LEASE_REFRESH_BEATS = 24;
 // takes back. Before acting on a release that may be mid-action (a helm run may be going on), the claimant
 // confirms after waiting one and a half heartbeats (`confirmWaitMs`); otherwise at once. With replicas (Sentinel),
 // a confirmation and a release return only once a replica has them (replica-wait.ts), so a failover right after
-// cannot lose the lease of a release whose helm run has begun, nor bring back one released.
+// cannot lose the lease of a release whose helm run has begun, nor bring back one released; a confirmation no
+// replica acknowledged is refused for now. After every reconnect (a failover moves the connection to a replica that
+// may lack the last writes) the heartbeat checks the leases at once, as it does when its liveness key is gone.
 export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions = {}): Promise<{ lease: Lease } | { held: LeaseHeld }> {
   return keeperOf(redis, opts.heartbeatMs ?? 2_500).acquire(key, (opts.holder ?? '').replace(/\s+/g, '_') || '-');
 }
@@ -66,8 +70,22 @@ function keeper(redis: Redis, heartbeatMs: number) {
   const held = new Set<Held>();
   let timer: NodeJS.Timeout | undefined;
   let beats = 0;
-  const replicated = replicaWaiter(redis, Math.ceil(heartbeatMs / 2));
+  // a fifth of a heartbeat: a live replica acknowledges in milliseconds, and the heartbeat may wait behind two
+  const waitReplicaMs = Math.ceil(heartbeatMs / 5);
+  const replicated = replicaWaiter(redis, waitReplicaMs);
   const value = (h: Held) => `${h.mark}${h.token} ${h.rest}`;
+  // A lease naming this worker under a token it does not hold: one it released that a failover brought back, or
+  // one an ACQUIRE sent twice made (ioredis sends again what a lost connection left unanswered). Nobody acts on it,
+  // yet this worker's liveness would keep everyone else out until LEASE_TTL_MS.
+  const ownOrphan = (v: string) => {
+    const [token = '', w] = v.replace(/^\?/, '').split(' ');
+    return w === worker && ![...held].some((x) => x.token === token);
+  };
+  // Replaces an orphan with a new claim if it is still there (CONFIRM compares the token and sets): null, or who holds it now.
+  const takeOver = async (name: string, orphan: string, claim: string): Promise<string | null> => {
+    const token = orphan.replace(/^\?/, '').split(' ')[0] ?? '';
+    return (await redis.eval(CONFIRM, 1, name, token, claim, String(LEASE_TTL_MS))) === 1 ? null : orphan;
+  };
   const check = async () => {
     const list = [...held];
     const lost = (await redis.eval(CHECK, 1 + list.length, liveness, ...list.map((h) => LEASE_PREFIX + h.key), livenessTtl, String(LEASE_TTL_MS), ...list.map(value))) as number[];
@@ -77,6 +95,8 @@ function keeper(redis: Redis, heartbeatMs: number) {
     beats++;
     if (beats % LEASE_REFRESH_BEATS === 0 || (await redis.pexpire(liveness, Number(livenessTtl))) !== 1) await check();
   };
+  // a new connection may reach a server that lost the last writes (a failover's promoted replica, a restart)
+  redis.on('ready', () => { if (held.size > 0) check().catch(() => { /* the next beat tries again */ }); });
   const start = () => {
     if (timer) return;
     timer = setInterval(() => { beat().catch(() => { /* Redis unreachable: the next beat tries again */ }); }, heartbeatMs);
@@ -91,7 +111,8 @@ function keeper(redis: Redis, heartbeatMs: number) {
     async acquire(key: string, holder: string): Promise<{ lease: Lease } | { held: LeaseHeld }> {
       const h: Held = { key, token: randomUUID(), rest: `${worker} ${holder}`, mark: '?', lost: new AbortController() };
       const name = LEASE_PREFIX + key;
-      const other = (await redis.eval(ACQUIRE, 2, name, liveness, value(h), String(LEASE_TTL_MS), livenessTtl, WORKER_PREFIX)) as string | null;
+      let other = (await redis.eval(ACQUIRE, 2, name, liveness, value(h), String(LEASE_TTL_MS), livenessTtl, WORKER_PREFIX)) as string | null;
+      if (other !== null && ownOrphan(other)) other = await takeOver(name, other, value(h));
       if (other !== null) return { held: await whoHolds(redis, other) };
       held.add(h);
       start();
@@ -108,8 +129,8 @@ function keeper(redis: Redis, heartbeatMs: number) {
               return false;
             }
             h.mark = '';
-            await replicated();
-            return true;
+            if (await replicated()) return true;
+            throw new WaitingError('LeaseUnreplicated', `lease ${key} not confirmed: no Redis replica acknowledged the last writes within ${waitReplicaMs} ms (a failover may be under way)`, heartbeatMs * 2);
           },
           async release() {
             held.delete(h);
