@@ -12,6 +12,7 @@ import { readSourceFiles } from '../../manifests/read-sources.ts';
 import { PatternKind } from '../policy/tag-pattern.ts';
 import { parsePlatform, type RequestEvent } from '../registry/client.ts';
 import type { RegistryCredentials } from '../../docker-config.ts';
+import { createAuthCache } from '../registry/auth-cache.ts';
 import type { HostRateLimiter } from '../registry/rate-limiter.ts';
 import type { ImageCache } from '../scan/image-cache.ts';
 import { workloadOf } from '../workload/workload.ts';
@@ -72,6 +73,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
   let lastRecord: AutomationRecord | undefined;
   let lastSkipped = '[]';
   let relist: Set<string> | 'all' = new Set();
+  const authCache = createAuthCache(); // tokens and Basic hosts kept from one cycle to the next
   const abort = new AbortController();
   // this process's own working clone of the source (several daemons, or tests, may share one cache directory)
   const workDir = join(source.cacheDir, 'image-write', `${createHash('sha256').update(`${source.gitUrl}#${source.gitBranch}`).digest('hex').slice(0, 12)}-${process.pid}`);
@@ -105,7 +107,7 @@ export function startImageAutomation(opts: AutomationOptions): ImageAutomation {
       const scans = await scanWorkloads(workloads.map((w) => w.workload), timeFilters, record.warnings, {
         cache: opts.cache, limiter: opts.limiter, platform, insecureHosts: opts.image.insecureHosts, dockerConfig: opts.dockerConfig,
         pullCredentials: opts.pullCredentials?.(), scanned, listEveryMs: opts.image.intervalMs, burst: opts.image.burst,
-        relist: fresh, log: opts.log, onRequest: opts.onRequest, signal: abort.signal,
+        relist: fresh, log: opts.log, onRequest: opts.onRequest, authCache, signal: abort.signal,
       });
       record.repositories = scans.size;
       const plan = planUpdates(candidates, (r) => scans.get(r), await releasedBefore(root, base, gitOpts));

@@ -4,6 +4,7 @@ import { mapLimit } from '../../map-limit.ts';
 import { InvalidImageRef, parseImageRef, repositoryName, type ImageRef } from '../image-ref.ts';
 import { createRegistryClient, type Platform, type RequestEvent } from '../registry/client.ts';
 import { mergeCredentials, type RegistryCredentials } from '../../docker-config.ts';
+import type { AuthCache } from '../registry/auth-cache.ts';
 import type { HostRateLimiter } from '../registry/rate-limiter.ts';
 import type { ImageCache } from '../scan/image-cache.ts';
 import { scanRepository, type ScannedRepository } from '../scan/scan-repository.ts';
@@ -23,6 +24,7 @@ export interface ScanWorkloadsDeps {
   relist: ReadonlySet<string> | 'all'; // repositories whose cached tag list is not to be trusted
   log: Logger;
   onRequest?: ((event: RequestEvent) => void) | undefined;
+  authCache?: AuthCache | undefined; // logins learnt in earlier scans: no new 401 per repository and scan
   signal?: AbortSignal;
 }
 
@@ -57,7 +59,7 @@ export async function scanWorkloads(workloads: readonly Workload[], timeFilters:
     const creds = mergeCredentials(...fromPods, new Map(deps.dockerConfig));
     const client = createRegistryClient({
       credentials: (domain) => creds.get(domain), insecureHosts: deps.insecureHosts, platform: deps.platform, limiter: deps.limiter,
-      ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
+      ...(deps.onRequest ? { onRequest: deps.onRequest } : {}), ...(deps.authCache ? { authCache: deps.authCache } : {}),
     });
     const filters = timeFilters.get(name) ?? [];
     const scan = await scanRepository(ref, name, (tag) => filters.some((f) => f(tag)), {

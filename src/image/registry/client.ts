@@ -2,6 +2,7 @@ import { apiBase, type ImageRef } from '../image-ref.ts';
 import type { RegistryCredentials } from '../../docker-config.ts';
 import { type ImageInfo, readImageInfo } from './image-info.ts';
 import { listTags } from './list-tags.ts';
+import type { AuthCache } from './auth-cache.ts';
 import type { Platform } from './platform.ts';
 import type { HostRateLimiter } from './rate-limiter.ts';
 import { createAuthorizedGet } from './registry-auth.ts';
@@ -36,11 +37,13 @@ export interface RegistryClientOptions {
   maxTags?: number;
   // Told about every request made, with its status or 'error' when no answer came. Default: none.
   onRequest?: (event: RequestEvent) => void;
+  // Tokens and Basic hosts shared with other clients (those of later scans). Default: the client's own.
+  authCache?: AuthCache;
 }
 
 // Builds the registry client. Errors are RegistryError: `rate-limited` (the limiter has already slowed the host;
 // the client does not retry), `unavailable`, `unauthorized`, `not-found` or `bad-response`. Bearer tokens are
-// cached per client, per domain and repository.
+// cached per domain, repository and login, in the client or the AuthCache it is given.
 export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
   const insecure = new Set(opts.insecureHosts.map((h) => h.toLowerCase()));
   const maxTags = opts.maxTags ?? 10_000;
@@ -49,6 +52,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     limiter: opts.limiter,
     timeoutMs: opts.timeoutMs ?? 30_000,
     onRequest: opts.onRequest,
+    authCache: opts.authCache,
     now: Date.now,
   });
   const base = (ref: ImageRef) => apiBase(ref.domain, insecure.has(ref.domain.toLowerCase()));

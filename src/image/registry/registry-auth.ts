@@ -1,5 +1,6 @@
 import { repositoryName } from '../image-ref.ts';
 import type { RegistryCredentials } from '../../docker-config.ts';
+import { type AuthCache, createAuthCache } from './auth-cache.ts';
 import { RegistryError, RegistryErrorKind } from './registry-error.ts';
 import { type Answer, failure, type RegistryRequest, type RequestDeps, send } from './registry-request.ts';
 
@@ -19,9 +20,11 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   return { scheme: m[1].toLowerCase(), params };
 }
 
-// Everything an authorized request needs: the request deps and the logins by registry domain.
+// Everything an authorized request needs: the request deps, the logins by registry domain and, to share what
+// was learnt about logins with other clients (those of later scans), an AuthCache (default: one of its own).
 export interface AuthDeps extends RequestDeps {
   credentials: (domain: string) => RegistryCredentials | undefined;
+  authCache?: AuthCache | undefined;
 }
 
 // GETs a registry resource, answering its challenge: anonymous first (or with the token cached for the host and
@@ -29,33 +32,30 @@ export interface AuthDeps extends RequestDeps {
 // or a bearer token from the challenge's realm. Returns a 2xx answer; anything else throws a RegistryError.
 export type AuthorizedGet = (req: RegistryRequest) => Promise<Answer>;
 
-// The GET of a client, with its token cache (per host and scope, until the token's expires_in runs out).
+// The GET of a client, with its token cache (per host, scope and login, until the token's expires_in runs out).
 export function createAuthorizedGet(deps: AuthDeps): AuthorizedGet {
-  const tokens = new Map<string, { value: string; expiresAt: number }>();
-  const basicHosts = new Set<string>();
+  const cache = deps.authCache ?? createAuthCache();
 
   return async (req) => {
     const { domain } = req.ref;
     const scope = `repository:${req.ref.path}:pull`;
-    const key = `${domain} ${scope}`;
     const login = deps.credentials(domain);
+    const key = { domain, scope, login };
     const basic = login ? `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` : undefined;
-    const cached = tokens.get(key);
-    const fresh = cached !== undefined && cached.expiresAt > deps.now();
-    if (cached && !fresh) tokens.delete(key);
-    const first = fresh ? `Bearer ${cached.value}` : basicHosts.has(domain) ? basic : undefined;
+    const token = cache.token(key, deps.now());
+    const first = token !== undefined ? `Bearer ${token}` : cache.wantsBasic(domain) ? basic : undefined;
     let answer = await send(deps, req, first);
     if (answer.status === 401) {
       const challenge = parseChallenge(answer.headers.get('www-authenticate'));
       let next: string | undefined;
       if (challenge?.scheme === 'basic' && basic && first !== basic) {
-        basicHosts.add(domain);
+        cache.markBasic(domain);
         next = basic;
       } else if (challenge?.scheme === 'bearer' && challenge.params.realm) {
-        tokens.delete(key);
-        const token = await fetchToken(deps, req, { challenge, scope, basic });
-        tokens.set(key, token);
-        next = `Bearer ${token.value}`;
+        cache.dropToken(key);
+        const fresh = await fetchToken(deps, req, { challenge, scope, basic });
+        cache.putToken(key, fresh);
+        next = `Bearer ${fresh.value}`;
       }
       if (next !== undefined) answer = await send(deps, req, next);
     }
