@@ -27,6 +27,19 @@ export const MAX_CHART_BYTES = 20 * 1024 * 1024;
 // time, and a mkdir per lookup was a tenth of a no-op reconcile's CPU. One removed later is made again by
 // downloadChart, which creates it unconditionally.
 const madeDirs = new Set<string>();
+// Cached paths by origin and digest (an HMAC each, otherwise made per lookup), and when each was last seen on disk.
+const paths = new Map<string, string>();
+const seenAt = new Map<string, number>();
+// How long a tarball seen in the cache is taken to be there without looking again: a file removed by hand is
+// noticed this much later. The most entries either map keeps (it starts afresh beyond).
+export const SEEN_CHART_TTL_MS = 60_000;
+const MAX_REMEMBERED = 4096;
+
+const remember = <V>(map: Map<string, V>, key: string, value: V): V => {
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+  return value;
+};
 
 // `<cacheDir>/<scope>-<digest>.tgz`, the scope an HMAC of the origin (fs/credential-id.ts); cacheDir is created.
 async function cachedPath(cacheDir: string, from: ChartOrigin, digest: string): Promise<string> {
@@ -34,8 +47,12 @@ async function cachedPath(cacheDir: string, from: ChartOrigin, digest: string): 
     await mkdir(cacheDir, { recursive: true, mode: 0o700 });
     madeDirs.add(cacheDir);
   }
-  const scope = await persistentCredentialId(cacheDir, ['chart', from.url.href, from.auth?.username ?? '', from.auth?.password ?? '']);
-  return join(cacheDir, `${scope}-${digest}.tgz`);
+  const parts = ['chart', from.url.href, from.auth?.username ?? '', from.auth?.password ?? ''];
+  const key = JSON.stringify([cacheDir, digest, ...parts]);
+  const known = paths.get(key);
+  if (known !== undefined) return known;
+  const scope = await persistentCredentialId(cacheDir, parts);
+  return remember(paths, key, join(cacheDir, `${scope}-${digest}.tgz`));
 }
 
 // The sha256 an index `digest` names, lower-case hex without a `sha256:` prefix, or undefined if it names none.
@@ -48,8 +65,11 @@ export function sha256Of(indexDigest: string | undefined): string | undefined {
 // rename).
 export async function findCachedChart(cacheDir: string, from: ChartOrigin, digest: string): Promise<CachedChart | undefined> {
   const path = await cachedPath(cacheDir, from, digest);
+  const now = performance.now();
+  if (now - (seenAt.get(path) ?? Number.NEGATIVE_INFINITY) < SEEN_CHART_TTL_MS) return { path, digest };
   try {
     await access(path);
+    remember(seenAt, path, now);
     return { path, digest };
   } catch {
     return undefined;
