@@ -5,12 +5,13 @@ import { asRecord } from '../records.ts';
 import type { GetJson, ServedResource } from './discovery.ts';
 import { collectionPath } from './resource-lookup.ts';
 
-// Every object of one served kind carrying `label`, all namespaces, page by page; each with its uid.
-export async function listKind(get: GetJson, r: ServedResource, label: string): Promise<Array<{ uid: string; ref: LiveRef }>> {
+// Every object of one served kind carrying `label`, page by page, each with its uid: in all namespaces, or at `path`
+// (the kind's collection in one namespace).
+export async function listKind(get: GetJson, r: ServedResource, label: string, path = collectionPath(r)): Promise<Array<{ uid: string; ref: LiveRef }>> {
   const out: Array<{ uid: string; ref: LiveRef }> = [];
   let token = '';
   do {
-    const page = asRecord(await get(collectionPath(r), { labelSelector: label, limit: '500', ...(token && { continue: token }) }));
+    const page = asRecord(await get(path, { labelSelector: label, limit: '500', ...(token && { continue: token }) }));
     for (const item of Array.isArray(page?.items) ? page.items : []) {
       const found = liveRef(asRecord(item) ?? {}, r);
       if (found) out.push(found);

@@ -4,11 +4,13 @@ import { mapLimit } from '../map-limit.ts';
 import { asRecord } from '../records.ts';
 import type { LiveRef, SyncCluster } from '../sync/cluster.ts';
 import { apiMessage } from './api-message.ts';
+import { METADATA_LIST_ACCEPT } from './metadata-only.ts';
 import { requestJson } from './api-request.ts';
+import { dispatchJson } from './dispatch-json.ts';
 import { cachedDiscovery, discoverListable, type GetJson, type OnSkipped, type ServedResource } from './discovery.ts';
 import { listKind, liveRef } from './list-labelled.ts';
 import { orUndefined } from './real-client.ts';
-import { collectionPath, type FindResource, objectPath, resourceLookup } from './resource-lookup.ts';
+import { apiVersionPath, collectionPath, type FindResource, objectPath, resourceLookup } from './resource-lookup.ts';
 import { waitEstablished } from './wait-established.ts';
 
 // Options of realSyncCluster; each may be left out.
@@ -41,6 +43,9 @@ export interface RealSyncCluster extends SyncCluster {
 export function realSyncCluster(kc: k8s.KubeConfig, opts: SyncClusterOptions = {}): RealSyncCluster {
   const fieldManager = opts.fieldManager ?? 'capstan';
   const get: GetJson = (path, query) => requestJson(kc, { method: 'GET', path, query });
+  // lists by label ask for metadata only (no spec or data to send, parse and keep), whole objects as a fallback
+  const listKc = metadataListing(kc);
+  const listGet: GetJson = (path, query) => dispatchJson(listKc, { method: 'GET', path, query });
   const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
   const discovery = cachedDiscovery(() => discoverListable(get, opts.onSkipped), DISCOVERY_TTL_MS);
   const defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
@@ -58,7 +63,7 @@ export function realSyncCluster(kc: k8s.KubeConfig, opts: SyncClusterOptions = {
         if (!at) throw new Error(`the API server serves no kind ${ref.kind} in ${ref.apiVersion}`);
         if (!ref.name) throw new Error('metadata.name is not set');
         const query = { fieldManager, force: 'true' };
-        await requestJson(kc, { method: 'PATCH', path: at.path, query, body, contentType: k8s.PatchStrategy.ServerSideApply, signal });
+        await dispatchJson(kc, { method: 'PATCH', path: at.path, query, body, contentType: k8s.PatchStrategy.ServerSideApply, signal });
       } catch (err) {
         throw new Error(`${ref.kind}/${ref.name || '?'}: ${apiMessage(err)}`, { cause: err });
       }
@@ -78,13 +83,16 @@ export function realSyncCluster(kc: k8s.KubeConfig, opts: SyncClusterOptions = {
       const live = at && asRecord(await orUndefined(get(at.path)));
       return live && liveRef(live, at.r)?.ref;
     },
-    async listLabelled(label) {
+    async listLabelled(label, namespaces) {
       const kinds = await discovery.get();
-      const lists = await mapLimit(kinds, 8, async (r) => {
+      const targets = namespaces
+        ? kinds.filter((r) => r.namespaced).flatMap((r) => namespaces.map((ns) => ({ r, path: `${apiVersionPath(r.apiVersion)}/namespaces/${encodeURIComponent(ns)}/${r.plural}` })))
+        : kinds.map((r) => ({ r, path: collectionPath(r) }));
+      const lists = await mapLimit(targets, 8, async ({ r, path }) => {
         try {
-          return await listKind(get, r, label);
+          return await listKind(listGet, r, label, path);
         } catch (err) {
-          opts.onSkipped?.(collectionPath(r), err);
+          opts.onSkipped?.(path, err);
           return [];
         }
       });
@@ -99,6 +107,16 @@ export function realSyncCluster(kc: k8s.KubeConfig, opts: SyncClusterOptions = {
       if (at) await orUndefined(requestJson(kc, { method: 'DELETE', path: at.path, query: { propagationPolicy: 'Background' } }));
     },
   };
+}
+
+// A view of `kc` whose requests ask for a PartialObjectMetadataList, or plain JSON where that is not served.
+function metadataListing(kc: k8s.KubeConfig): k8s.KubeConfig {
+  const view = Object.create(kc) as k8s.KubeConfig;
+  view.applySecurityAuthentication = async (context) => {
+    await kc.applySecurityAuthentication(context);
+    context.setHeaderParam('Accept', `${METADATA_LIST_ACCEPT},application/json`);
+  };
+  return view;
 }
 
 // An object's address, taken from a body.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
 import { asRecord } from '../records.ts';
 import type { Manifest } from '../manifests/manifest.ts';
@@ -13,7 +13,7 @@ export const CHECKSUM_ANNOTATION = 'fluxcd.io/sync-checksum';
 // it does not change with key order, formatting, comments or re-stamping. fluxd hashed the raw manifest bytes,
 // which changed with any reformatting; this one changes only when the object does.
 export function checksum(m: Pick<Manifest, 'body'>): string {
-  return createHash('sha1').update(canonicalJson(withoutSyncMetadata(m.body))).digest('hex');
+  return hash('sha1', canonicalJson(withoutSyncMetadata(m.body)), 'hex'); // one-shot: a sync hashes every object
 }
 
 // fluxd's mark for one object of one source: "sha256." + unpadded base64url(sha256(sourceId + resourceId)).
@@ -22,7 +22,7 @@ export function checksum(m: Pick<Manifest, 'body'>): string {
 // base64 character of 32 bytes carries 4 data bits and 2 zero bits, so it is one of A E I M Q U Y c g k o s w 0 4 8
 // (never `-` or `_`). Given fluxd's sync set name as sourceId, the marks equal those fluxd wrote.
 export function gcMark(sourceId: string, resourceId: string): string {
-  return `sha256.${createHash('sha256').update(sourceId + resourceId).digest('base64url')}`;
+  return `sha256.${hash('sha256', sourceId + resourceId, 'base64url')}`;
 }
 
 // fluxd's sync set name for a repository: unpadded base64url(sha256(safeUrl + branch + paths)), where safeUrl is

@@ -11,8 +11,10 @@ export interface SyncCluster {
   apply(body: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
   // Resolves once the CRD is Established (then refreshes discovery so its kind can be applied).
   waitEstablished(crdName: string, timeoutMs: number): Promise<void>;
-  // Every live object, of every listable kind, that carries `label` (any value), with its labels/annotations.
-  listLabelled(label: string): Promise<LiveRef[]>;
+  // Every live object, of every listable kind, that carries `label` (any value), with its labels/annotations; with
+  // `namespaces`, only the namespaced kinds' objects in those namespaces (--k8s-allow-namespace: nothing else is in
+  // scope), so a sync lists neither the cluster-scoped kinds nor other namespaces.
+  listLabelled(label: string, namespaces?: readonly string[]): Promise<LiveRef[]>;
   // Every kind the API server serves, with its scope (discovery), so a cluster-scoped custom kind gets no
   // namespace. Optional: without it the common built-in kinds are the cluster-scoped ones.
   servedKinds?(): Promise<ServedKind[]>;

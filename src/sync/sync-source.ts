@@ -77,7 +77,7 @@ export async function syncSource(source: SyncSource, revision: string, deps: Syn
   record.loadErrors = [...read.errors, ...opened.errors, ...loaded.errors];
   const allowed = source.allowNamespaces?.length ? new Set(source.allowNamespaces) : undefined;
   const inScope = (namespace: string | undefined) => !allowed || (namespace !== undefined && allowed.has(namespace));
-  const live = (await deps.cluster.listLabelled(GC_MARK_LABEL)).filter((o) => inScope(o.namespace));
+  const live = (await deps.cluster.listLabelled(GC_MARK_LABEL, allowed && [...allowed])).filter((o) => inScope(o.namespace));
   const liveById = new Map(live.map((o) => [o.id, o]));
   const step = async (m: Manifest): Promise<void> => {
     const mid = id(m, clusterScoped);

@@ -15,6 +15,7 @@ class FakeCluster implements SyncCluster {
   applies: string[] = [];
   established: string[] = [];
   reject = new Set<string>();
+  listedIn: Array<readonly string[] | undefined> = []; // the namespaces each listLabelled asked for
   private key(body: Record<string, unknown>): string {
     const md = body.metadata as { name: string; namespace?: string };
     return resourceId({ kind: String(body.kind), name: md.name, namespace: md.namespace });
@@ -26,7 +27,8 @@ class FakeCluster implements SyncCluster {
     this.objects.set(k, structuredClone(body));
   }
   async waitEstablished(name: string) { this.established.push(name); }
-  async listLabelled(label: string): Promise<LiveRef[]> {
+  async listLabelled(label: string, namespaces?: readonly string[]): Promise<LiveRef[]> {
+    this.listedIn.push(namespaces);
     return [...this.objects.entries()].flatMap(([k, b]) => {
       const md = b.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
       return md.labels?.[label] === undefined ? [] : [{ id: k, kind: String(b.kind), apiVersion: String(b.apiVersion), name: md.name, namespace: md.namespace, labels: md.labels, annotations: md.annotations }];
@@ -156,6 +158,9 @@ describe('syncSource', () => {
     assert.deepEqual(cluster.applies, ['team:configmap/a']);
     assert.deepEqual(r.outOfScope.sort(), ['<cluster>:namespace/team', 'other:configmap/b']);
     assert.ok(r.complete);
+    assert.deepEqual(cluster.listedIn, [['team']], 'live objects listed only in the allowed namespaces');
+    await syncSource(source(root), 'rev1', { cluster, log });
+    assert.deepEqual(cluster.listedIn.at(-1), undefined, 'without --k8s-allow-namespace, listed everywhere');
   });
 
   it('stops applying when the sync times out, and then collects nothing', async () => {
