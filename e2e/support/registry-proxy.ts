@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { Registry } from './registry.ts';
 
-// One request the proxy answered: `path` is the request target as sent, query included.
-export interface ProxiedRequest { method: string; path: string; status: number }
+// One request the proxy answered: `path` is the request target as sent, query included; `at` when (Date.now()).
+export interface ProxiedRequest { method: string; path: string; status: number; at: number }
 
 // A node:http server on 127.0.0.1 in front of a Registry, for what distribution 2.8 cannot do: paginated tag
 // lists (with a Link header, as distribution v3 sends) and injected failures such as 429 with Retry-After.
@@ -31,7 +31,7 @@ export async function startRegistryProxy(upstream: Pick<Registry, 'host' | 'url'
   let self = '';
   const server = createServer((req, res) => {
     const target = req.url ?? '/';
-    const answer = (status: number) => requests.push({ method: req.method ?? 'GET', path: target, status });
+    const answer = (status: number) => requests.push({ method: req.method ?? 'GET', path: target, status, at: Date.now() });
     if (failures.count > 0) {
       failures.count--;
       answer(failures.status);

@@ -16,6 +16,7 @@ export interface Registry {
   host: string; // "127.0.0.1:PORT", as in an image reference
   url: string; // "http://127.0.0.1:PORT"
   auth?: RegistryAuth; // set when the registry requires htpasswd basic auth
+  storage: string; // its filesystem storage root (docker/registry/v2/… below), for seeding a benchmark on disk
   stop(): Promise<void>; // kills the registry and removes its storage
 }
 
@@ -24,10 +25,10 @@ export type RegistryEndpoint = Pick<Registry, 'url' | 'auth'>;
 
 // Starts a registry (with htpasswd basic auth when `auth` is given) and resolves once GET /v2/ answers.
 // `notify`: the registry sends its push notifications (distribution's envelope) to this URL with the token as
-// a bearer Authorization header.
-export async function startRegistry(opts: { auth?: RegistryAuth; notify?: { url: string; token: string } } = {}): Promise<Registry> {
+// a bearer Authorization header. `tmp`: where its temp dir (config, storage) is made; default os.tmpdir().
+export async function startRegistry(opts: { auth?: RegistryAuth; notify?: { url: string; token: string }; tmp?: string } = {}): Promise<Registry> {
   if (!existsSync(REGISTRY_BINARY)) throw new Error(`${REGISTRY_BINARY} is missing: run through e2e/with-services.sh, or apt-get install docker-registry`);
-  const dir = mkdtempSync(join(tmpdir(), 'capstan-registry-'));
+  const dir = mkdtempSync(join(opts.tmp ?? tmpdir(), 'capstan-registry-'));
   try {
     const host = `127.0.0.1:${await freePort()}`;
     const config = join(dir, 'config.yml');
@@ -42,7 +43,7 @@ export async function startRegistry(opts: { auth?: RegistryAuth; notify?: { url:
       throw err;
     }
     return {
-      host, url, ...(opts.auth && { auth: opts.auth }),
+      host, url, ...(opts.auth && { auth: opts.auth }), storage: join(dir, 'data'),
       async stop() {
         await server.stop();
         rmSync(dir, { recursive: true, force: true });
