@@ -7,7 +7,10 @@ import type { HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.t
 import { startCapstan } from '../../e2e/support/capstan.ts';
 import { freshNamespace, kubeConfig, uniqueName } from '../../e2e/support/cluster.ts';
 import { helmReleases } from '../../e2e/support/helm-releases.ts';
+import { controlPlanePids, cpuMsOf } from './control-plane.ts';
 import { sampleRss, treeCpuMs } from './proc-rss.ts';
+import { dropAndSettle } from './settle.ts';
+import { waitDone } from './wait-done.ts';
 
 // The timed runs the release benchmarks share: N releases of the `hello` chart by bare helm, by Capstan, or by any
 // operator of helm.fluxcd.io/v1 HelmReleases, each in a fresh namespace of the local control plane.
@@ -16,8 +19,15 @@ export const HELM = process.env.CAPSTAN_HELM_BINARY ?? 'helm';
 const kc = kubeConfig();
 
 // What a run measured: wall milliseconds, peak RSS and CPU milliseconds of the system's own processes and of its
-// helm children.
-export interface RunFigures { ms: number; selfBytes: number; helmBytes: number; selfCpuMs: number; helmCpuMs: number }
+// helm children, and the local control plane's CPU milliseconds for the run (until it settled after it).
+export interface RunFigures { ms: number; selfBytes: number; helmBytes: number; selfCpuMs: number; helmCpuMs: number; controlPlaneCpuMs: number }
+
+// The control plane's CPU from now on: call the result to read it.
+function controlPlaneMeter(): () => number {
+  const pids = controlPlanePids();
+  const start = cpuMsOf(pids);
+  return () => cpuMsOf(pids) - start;
+}
 
 const cpuSince = (roots: number[], before: { selfMs: number; helmMs: number }) => {
   const now = treeCpuMs(roots);
@@ -37,29 +47,43 @@ export const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 // A comma-separated list of positive numbers from the environment.
 export const numbers = (v: string | undefined, d: string) => (v ?? d).split(',').map(Number).filter((n) => n > 0);
 
+// The figures of a run in namespace `ns` that `timed` measures; then ns is deleted and the control plane left to
+// settle (dropAndSettle), its CPU counted from `meter`'s start until then.
+async function settled(ns: string, timed: () => Promise<Omit<RunFigures, 'controlPlaneCpuMs'>>, meter = controlPlaneMeter()): Promise<RunFigures> {
+  let figures: Omit<RunFigures, 'controlPlaneCpuMs'>;
+  try {
+    figures = await timed();
+  } finally {
+    await dropAndSettle(kc, ns);
+  }
+  return { ...figures, controlPlaneCpuMs: meter() };
+}
+
 // N bare `helm upgrade --install` of the packaged chart `tgz` at parallelism c (the floor).
 export async function bareHelm(n: number, c: number, tgz: string): Promise<RunFigures> {
-  const [ns, drop] = await freshNamespace(kc, 'bench-helm');
+  const [ns] = await freshNamespace(kc, 'bench-helm');
   const helm = helmHome();
   try {
-    return await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`]));
+    return await settled(ns, () => helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', `message=m${i}`])));
   } finally {
     helm.drop();
-    await drop();
   }
 }
 
 // The floor of an upgrade wave: N releases installed by bare helm (not timed), then N `helm upgrade` of each with
 // `--set message=<value>` at parallelism c (timed).
 export async function bareHelmWave(n: number, c: number, tgz: string, value: string): Promise<RunFigures> {
-  const [ns, drop] = await freshNamespace(kc, 'bench-helm-wave');
+  const [ns] = await freshNamespace(kc, 'bench-helm-wave');
   const helm = helmHome();
   try {
-    await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', 'message=before']));
-    return await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', `r${i}`, tgz, '--namespace', ns, '--set', `message=${value}`]));
+    let meter = controlPlaneMeter();
+    return await settled(ns, async () => {
+      await helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', '--install', `r${i}`, tgz, '--namespace', ns, '--set', 'message=before']));
+      meter = controlPlaneMeter();
+      return helm.run(c, Array.from({ length: n }, (_, i) => ['upgrade', `r${i}`, tgz, '--namespace', ns, '--set', `message=${value}`]));
+    }, () => meter());
   } finally {
     helm.drop();
-    await drop();
   }
 }
 
@@ -68,7 +92,7 @@ function helmHome() {
   const home = mkdtempSync(join(tmpdir(), 'bench-helm-'));
   const env = { HELM_CACHE_HOME: join(home, 'c'), HELM_CONFIG_HOME: join(home, 'g'), HELM_DATA_HOME: join(home, 'd') };
   return {
-    async run(c: number, argvs: string[][]): Promise<RunFigures> {
+    async run(c: number, argvs: string[][]): Promise<Omit<RunFigures, 'controlPlaneCpuMs'>> {
       const pids = new Set<number>();
       const rss = sampleRss(() => [...pids]);
       const cpu = treeCpuMs([process.pid]);
@@ -95,34 +119,30 @@ export interface Operator { pid: number | undefined; stop(): Promise<void> }
 // `start` makes for that namespace; wall ms from the first apply until `done` holds for all of them.
 export async function operatorRun(n: number, repository: string, start: (namespace: string) => Promise<Operator>,
   done: (hr: HelmRelease) => boolean): Promise<RunFigures> {
-  const [ns, drop] = await freshNamespace(kc, 'bench-op');
+  const [ns] = await freshNamespace(kc, 'bench-op');
   const op = await start(ns);
   const hrs = helmReleases(kc, ns);
   const roots = op.pid ? [op.pid] : [];
   const rss = sampleRss(() => roots);
   const cpu = treeCpuMs(roots);
-  const t = performance.now();
-  try {
-    await pool(8, Array.from({ length: n }, (_, i) => () => hrs.create(`r${i}`, { chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, values: { message: `m${i}` } })));
-    await waitAll(ns, n, done, t);
-    const ms = performance.now() - t;
-    return { ms, ...rss.stop(), ...cpuSince(roots, cpu) };
-  } finally {
-    rss.stop();
-    await op.stop();
-    await drop();
-  }
+  return settled(ns, async () => {
+    const t = performance.now();
+    try {
+      await pool(8, Array.from({ length: n }, (_, i) => () => hrs.create(`r${i}`, { chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, values: { message: `m${i}` } })));
+      await waitAll(ns, n, done, t);
+      const ms = performance.now() - t;
+      return { ms, ...rss.stop(), ...cpuSince(roots, cpu) };
+    } finally {
+      rss.stop();
+      await op.stop();
+    }
+  });
 }
 
-// Polls the HelmReleases of `ns` every 100 ms until `done` holds for n of them; 30 min after `since` it gives up.
+// Waits until `done` holds for n HelmReleases of `ns` (watched, not polled: wait-done.ts); 30 min after `since` it
+// gives up.
 export async function waitAll(ns: string, n: number, done: (hr: HelmRelease) => boolean, since = performance.now()): Promise<void> {
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  for (let finished = 0; finished < n;) {
-    if (performance.now() - since > 1_800_000) throw new Error(`only ${finished} of ${n} releases done after 30 min`);
-    await new Promise((r) => setTimeout(r, 100));
-    const items = ((await custom.listNamespacedCustomObject({ group: 'helm.fluxcd.io', version: 'v1', plural: 'helmreleases', namespace: ns })) as { items: HelmRelease[] }).items;
-    finished = items.filter(done).length;
-  }
+  await waitDone(kc, ns, n, done, since);
 }
 
 // Ready=True, as Capstan reports a release done.
