@@ -49,9 +49,11 @@ const events = new QueueEvents(queueName, { connection });
 try {
   const names = Array.from({ length: N }, (_, i) => `r${i}`);
   const t0 = performance.now();
+  const setupCpu0 = treeCpuMs([pid]);
   await pool(16, names.map((name) => () => hrs.create(name, { chart: { repository: repo.url, name: 'hello', version: '0.1.0' }, releaseName: name })));
   await pool(16, names.map((name) => () => hrs.waitFor(name, 'Ready', 'True', 3_600_000)));
   const setupMs = performance.now() - t0;
+  const setupCpuMs = treeCpuMs([pid]).selfMs - setupCpu0.selfMs;
   memoryRows.push(await memory(`${N} releases installed`));
   await events.waitUntilReady();
   events.setMaxListeners(N + 10);
@@ -60,6 +62,7 @@ try {
   const idle0 = await apiRequests();
   await new Promise((r) => setTimeout(r, idleMs));
   const idleRate = ((await apiRequests()) - idle0) / idleMs;
+  memoryRows.push(await memory(`${N} releases installed, ${idleMs / 1000} s idle`));
   const helm0 = await capstan.metric('capstan_helm_invocations_total');
   const cpu0 = treeCpuMs([pid]);
   const api0 = await apiRequests();
@@ -76,7 +79,7 @@ try {
   console.log(`## No-op resync of ${N} Ready releases (${new Date().toISOString().slice(0, 10)})
 
 Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mib(totalmem())}. Command: \`BENCH_RELEASES=${N} BENCH_CONCURRENCY=${C} npm run bench:noop-resync\`.
-Setup (install of all ${N} by Capstan): ${(setupMs / 1000).toFixed(1)} s. Outcomes: ${JSON.stringify(counts)}. API requests are the API server's over the resync minus its idle rate.
+Setup (install of all ${N} by Capstan): ${(setupMs / 1000).toFixed(1)} s, Capstan's CPU ${(setupCpuMs / N).toFixed(1)} ms per release (helm's apart). Outcomes: ${JSON.stringify(counts)}. API requests are the API server's over the resync minus its idle rate.
 
 | releases | wall time | helm processes | Capstan CPU per release | API requests per release | Capstan RSS after |
 |---|---|---|---|---|---|
