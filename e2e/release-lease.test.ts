@@ -171,7 +171,7 @@ describe('the release lease', () => {
     await keep.release();
   });
 
-  it('is not confirmed when Redis has a replica and none acknowledged the confirmation (its replica was just promoted)', async () => {
+  it('is not confirmed when Redis has a replica and none acknowledged the confirmation (its replica was just promoted); such a release is sent again after the reconnect', async () => {
     const [primary, replica] = await Promise.all([startOwnRedis(), startOwnRedis()]);
     const w = new Redis(redisOptions(primary.url));
     try {
@@ -187,10 +187,17 @@ describe('the release lease', () => {
         return undefined;
       }, 30_000);
       await replica.cli('REPLICAOF', 'NO', 'ONE'); // a failover promotes the replica; this master's writes are lost
-      const second = await acquireLease(w, uniqueName('ns/unreplicated'), opts);
+      const key = uniqueName('ns/unreplicated');
+      const second = await acquireLease(w, key, opts);
       assert.ok('lease' in second);
       await assert.rejects(second.lease.confirm(0), (err) => err instanceof WaitingError && err.reason === 'LeaseUnreplicated');
-      await Promise.all([first.release(), second.lease.release()]);
+      await first.release();
+      // its release is not acknowledged either: when the failover brings the lease back, it is released again
+      const stale = (await w.get(LEASE_PREFIX + key)) ?? '';
+      await second.lease.release();
+      await w.set(LEASE_PREFIX + key, stale, 'PX', 600_000);
+      await primary.cli('CLIENT', 'KILL', 'ID', String(await w.client('ID'))); // the connection moves, as on a failover
+      await eventually('the release sent again after the reconnect', async () => ((await w.exists(LEASE_PREFIX + key)) === 0 || undefined), 10_000);
     } finally {
       w.disconnect();
       await Promise.all([primary.close(), replica.close()]);

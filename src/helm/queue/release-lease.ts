@@ -40,7 +40,8 @@ const LEASE_REFRESH_BEATS = 24;
 // confirms after waiting one and a half heartbeats (`confirmWaitMs`); otherwise at once. With replicas (Sentinel),
 // a confirmation and a release return only once a replica has them (replica-wait.ts), so a failover right after
 // cannot lose the lease of a release whose helm run has begun, nor bring back one released; a confirmation no
-// replica acknowledged is refused for now. After every reconnect (a failover moves the connection to a replica that
+// replica acknowledged is refused for now, a release no replica acknowledged (or that failed) is sent again after
+// the next reconnect. After every reconnect (a failover moves the connection to a replica that
 // may lack the last writes) the heartbeat checks the leases at once, as it does when its liveness key is gone.
 export async function acquireLease(redis: Redis, key: string, opts: LeaseOptions = {}): Promise<{ lease: Lease } | { held: LeaseHeld }> {
   return keeperOf(redis, opts.heartbeatMs ?? 2_500).acquire(key, (opts.holder ?? '').replace(/\s+/g, '_') || '-');
@@ -95,8 +96,13 @@ function keeper(redis: Redis, heartbeatMs: number) {
     beats++;
     if (beats % LEASE_REFRESH_BEATS === 0 || (await redis.pexpire(liveness, Number(livenessTtl))) !== 1) await check();
   };
+  // Releases no replica acknowledged (name → token): a failover may bring them back, so they are sent again once.
+  const unsure = new Map<string, string>();
   // a new connection may reach a server that lost the last writes (a failover's promoted replica, a restart)
-  redis.on('ready', () => { if (held.size > 0) check().catch(() => { /* the next beat tries again */ }); });
+  redis.on('ready', () => {
+    if (held.size > 0) check().catch(() => { /* the next beat tries again */ });
+    for (const [name, token] of unsure) redis.eval(RELEASE, 1, name, token).then(() => unsure.delete(name), () => undefined);
+  });
   const start = () => {
     if (timer) return;
     timer = setInterval(() => { beat().catch(() => { /* Redis unreachable: the next beat tries again */ }); }, heartbeatMs);
@@ -135,7 +141,9 @@ function keeper(redis: Redis, heartbeatMs: number) {
           async release() {
             held.delete(h);
             stop();
-            await redis.eval(RELEASE, 1, name, h.token).then(replicated).catch(() => undefined);
+            const sure = await redis.eval(RELEASE, 1, name, h.token).then(replicated).catch(() => false);
+            if (sure) unsure.delete(name);
+            else unsure.set(name, h.token);
           },
         },
       };
