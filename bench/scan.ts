@@ -63,16 +63,21 @@ try {
   ] });
   const d = daemon;
   const pid = d.proc.pid ?? 0;
-  // the `ms` of each finished cycle, from the daemon's log line about it
-  const cycleMs = () => d.output().split('\n').filter((l) => l.includes('"images checked"') || l.includes('"image updates pushed"'))
-    .map((l) => Number((JSON.parse(l) as { ms?: number }).ms));
-  const waitCycles = (n: number) => eventually(`${n} automation cycles`, async () => (cycleMs().length >= n || undefined), 1_200_000);
-  const measure = async (cycles: number, from: number) => {
+  // each finished cycle, from the daemon's log line about it: when it ended (pino's `time`) and how long it took
+  const cycles = (): Cycle[] => d.output().split('\n').flatMap((line) => {
+    if (!line.includes('"images checked"') && !line.includes('"image updates pushed"')) return [];
+    try {
+      const { time, ms } = JSON.parse(line) as { time: number; ms: number };
+      return [{ end: time, ms }];
+    } catch {
+      return []; // a line still being written
+    }
+  });
+  const measure = async (count: number, from: number): Promise<Measured> => {
     const start = proxy.requests.length;
     const cpu0 = from === 0 ? 0 : treeCpuMs([pid]).selfMs; // the first scan: since start-up
-    await waitCycles(from + cycles);
-    const seen = proxy.requests.slice(start);
-    return { cycles, ms: cycleMs().slice(from, from + cycles), requests: seen, cpuMs: treeCpuMs([pid]).selfMs - cpu0 };
+    await eventually(`${from + count} automation cycles`, async () => (cycles().length >= from + count || undefined), 1_200_000);
+    return { cycles: cycles().slice(from, from + count), requests: proxy.requests.slice(start), cpuMs: treeCpuMs([pid]).selfMs - cpu0 };
   };
   const first = await measure(1, 0);
   const quiet = await measure(CYCLES, 1);
@@ -88,7 +93,7 @@ Wall time: the daemon's automation cycle (git fetch, read the workloads, scan, p
 | scan | wall time | registry time | requests (tags / manifest / blob) | requests per repository | non-2xx | Capstan CPU |
 |---|---|---|---|---|---|---|
 ${row('first scan', first)}
-${row(`nothing new (median of ${quiet.cycles})`, quiet)}`);
+${row(`nothing new (median of ${quiet.cycles.length})`, quiet)}`);
 } finally {
   await daemon?.stop();
   await server.close();
@@ -98,27 +103,18 @@ ${row(`nothing new (median of ${quiet.cycles})`, quiet)}`);
   await dropNamespace();
 }
 
-// One row of the table: per cycle (median wall time, mean requests and CPU).
-function row(what: string, m: { cycles: number; ms: number[]; requests: ProxiedRequest[]; cpuMs: number }): string {
-  const count = (re: RegExp) => m.requests.filter((r) => re.test(r.path)).length / m.cycles;
-  const spans = spansOf(m.requests, m.cycles);
-  const n = m.requests.length / m.cycles;
-  const failed = m.requests.filter((r) => r.status < 200 || r.status > 299).length;
-  return `| ${what} | ${(median(m.ms) / 1000).toFixed(2)} s | ${(median(spans) / 1000).toFixed(2)} s | ${n.toFixed(0)} (${count(KINDS.tags).toFixed(0)} / ${count(KINDS.manifest).toFixed(0)} / ${count(KINDS.blob).toFixed(0)}) | ${(n / REPOS).toFixed(2)} | ${failed} | ${(m.cpuMs / m.cycles).toFixed(0)} ms |`;
-}
+interface Cycle { end: number; ms: number }
+interface Measured { cycles: Cycle[]; requests: ProxiedRequest[]; cpuMs: number }
 
-// The busy span of each cycle's requests: cycles are INTERVAL_S apart, so a gap longer than half that starts a new one.
-function spansOf(requests: ProxiedRequest[], cycles: number): number[] {
-  const spans: number[] = [];
-  let start = requests[0]?.at ?? 0;
-  let last = start;
-  for (const r of requests) {
-    if (r.at - last > (INTERVAL_S * 1000) / 2) {
-      spans.push(last - start);
-      start = r.at;
-    }
-    last = r.at;
-  }
-  spans.push(last - start);
-  return spans.length === cycles ? spans : [NaN];
+// One row of the table: per cycle (median wall time and registry time, mean requests and CPU).
+function row(what: string, m: Measured): string {
+  const n = m.cycles.length;
+  const count = (re: RegExp) => m.requests.filter((r) => re.test(r.path)).length / n;
+  // the registry's busy span in a cycle: its first to its last request (answered within the cycle's time)
+  const spans = m.cycles.map((c) => {
+    const at = m.requests.filter((r) => r.at >= c.end - c.ms - 50 && r.at <= c.end + 50).map((r) => r.at);
+    return at.length ? at.reduce((a, b) => Math.max(a, b)) - at.reduce((a, b) => Math.min(a, b)) : 0;
+  });
+  const failed = m.requests.filter((r) => r.status < 200 || r.status > 299).length;
+  return `| ${what} | ${(median(m.cycles.map((c) => c.ms)) / 1000).toFixed(2)} s | ${(median(spans) / 1000).toFixed(2)} s | ${(m.requests.length / n).toFixed(0)} (${count(KINDS.tags).toFixed(0)} / ${count(KINDS.manifest).toFixed(0)} / ${count(KINDS.blob).toFixed(0)}) | ${(m.requests.length / n / REPOS).toFixed(2)} | ${failed} | ${(m.cpuMs / n).toFixed(0)} ms |`;
 }
