@@ -43,4 +43,12 @@ describe('bench/ at a tiny size', () => {
     // every HelmChart Ready with its artifact: source-controller asked the repository for the index and the chart
     assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [1-9]\d* \/ [1-9]\d* \| \d+ ms \| [1-9]\d* MiB \| [\d.]+ s \(whole releases\) \| \d+ \/ \d+ \|$/m, r.stdout);
   });
+  it('scan: a capstan daemon scans 3 repositories x 5 tags; image metadata only for glob tags, then 1 request per repository', async () => {
+    const r = await run('scan.ts', { BENCH_REPOS: '3', BENCH_TAGS: '5', BENCH_CYCLES: '2' });
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /Machine: \d+ cores/);
+    // 3 tag lists, and a manifest and a config for each tag of the 2 repositories with a glob filter
+    assert.match(r.stdout, /^\| first scan \| [\d.]+ s \| [\d.]+ s \| 23 \(3 \/ 10 \/ 10\) \| 7\.67 \| 0 \| [1-9]\d* ms \|$/m, r.stdout);
+    assert.match(r.stdout, /^\| nothing new \(median of 2\) \| [\d.]+ s \| [\d.]+ s \| 3 \(3 \/ 0 \/ 0\) \| 1\.00 \| 0 \| \d+ ms \|$/m, r.stdout);
+  });
 });
