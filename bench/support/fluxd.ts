@@ -7,7 +7,7 @@ import { freePort } from '../../e2e/support/net.ts';
 // fluxd 1.25.4 (the sync benchmark's peer, built by `e2e/tools/fluxctl.sh fluxd`), run out of cluster against the
 // local control plane: its own sync tag in the repository, registry scanning off (so no memcached), no call home
 // (CHECKPOINT_DISABLE), both listeners on loopback, kubectl from CAPSTAN_KUBECTL.
-export interface Fluxd { pid: number | undefined; metric(name: string): Promise<number>; output(): string; stop(): Promise<void> }
+export interface Fluxd { pid: number | undefined; output(): string; stop(): Promise<void> }
 
 // Starts fluxd syncing `gitUrl`'s main branch into `namespace` (its default and only allowed namespace).
 export async function startFluxd(opts: { gitUrl: string; namespace: string; syncTag: string }): Promise<Fluxd> {
@@ -28,10 +28,6 @@ export async function startFluxd(opts: { gitUrl: string; namespace: string; sync
   return {
     pid: proc.pid,
     output: () => out,
-    async metric(name) {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((s, l) => s + Number(l.split(' ').at(-1)), 0);
-    },
     async stop() {
       proc.kill('SIGTERM');
       await proc;
