@@ -29,6 +29,17 @@ export interface IndexCache {
 // bounded in entries and bytes (index-cache.ts), least recently used forgotten first.
 export const sharedIndexCache: IndexCache = lruIndexCache();
 
+// Fetches of an index on their way, per cache and key, with the signal of the caller that started each.
+type Flights = Map<string, { done: Promise<RepositoryIndex>; signal?: AbortSignal | undefined }>;
+const flights = new WeakMap<IndexCache, Flights>();
+const flightsOf = (cache: IndexCache): Flights => {
+  const known = flights.get(cache);
+  if (known) return known;
+  const made: Flights = new Map();
+  flights.set(cache, made);
+  return made;
+};
+
 // The largest index.yaml Capstan downloads (Flux's source-controller allows 50 MiB; the largest public indexes
 // are under 20 MiB once trimmed). A larger one stalls on spec.chart.repository, read no further than the limit.
 export const MAX_INDEX_BYTES = 20 * 1024 * 1024;
@@ -58,6 +69,30 @@ export async function fetchRepositoryIndex(repository: string, opts: IndexOption
   const cached = cache.get(key);
   const now = (opts.now ?? Date.now)();
   if (cached && (opts.maxAgeMs ?? 0) > 0 && cached.checkedAt !== undefined && now - cached.checkedAt < (opts.maxAgeMs ?? 0)) return cached.index;
+  // A caller content with a recent copy (maxAgeMs) shares a fetch of the same index already on its way: the
+  // releases an upgrade wave makes due at once ask the repository once, not once per worker slot. It fetches on
+  // its own only if that fetch was cut short by its starter's signal.
+  const running = flightsOf(cache);
+  const flight = (opts.maxAgeMs ?? 0) > 0 ? running.get(key) : undefined;
+  if (flight) {
+    try {
+      return await flight.done;
+    } catch (err) {
+      if (!flight.signal?.aborted) throw err;
+    }
+  }
+  const done = requestIndex({ url, key, cached, now, auth, cache }, opts);
+  running.set(key, { done, signal: opts.signal });
+  const land = () => { if (running.get(key)?.done === done) running.delete(key); };
+  done.then(land, land);
+  return done;
+}
+
+// One conditional request for the index at `url`, its answer parsed and cached under `key`.
+function requestIndex(
+  { url, key, cached, now, auth, cache }: { url: URL; key: string; cached: CachedIndex | undefined; now: number; auth: BasicAuth | undefined; cache: IndexCache },
+  opts: IndexOptions,
+): Promise<RepositoryIndex> {
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, */*' };
   if (cached?.etag) headers['if-none-match'] = cached.etag;
   if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
