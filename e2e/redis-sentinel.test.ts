@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cleanup } from './faults/cleanup.ts';
@@ -75,9 +75,18 @@ describe('Capstan on a Redis found through Sentinels, failed over in the middle 
     const end = await waitForAll(kc, ns, wants, 100_000);
     const allReadyAt = Date.now();
     const output = () => processes.map((p, i) => `--- capstan ${i}:\n${p.output().slice(-3000)}`).join('\n');
-    assert.ok(!('problems' in end), `releases not Ready: ${'problems' in end ? [...end.problems].slice(0, 5).map(([n, p]) => `${n}: ${p}`).join('; ') : ''}\n${output()}`);
+    // on failure, what happened to a release: its helm runs and what each Capstan logged of it, around the failover
+    const at = (ms: number) => `${ms < atFailover ? '' : '+'}${((ms - atFailover) / 1000).toFixed(1)} s`;
+    const story = (release: string) => [`--- ${release} (times from the failover; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`,
+      ...[...helm.runs().filter((r) => r.release === release).map((r): [number, string] => [r.start, `helm ${r.verb} by pid ${r.worker} until ${r.end ? at(r.end) : 'never'}`]),
+        ...processes.flatMap((p, i) => p.output().split('\n').filter((l) => l.includes(`"name":"${release}"`))
+          .map((l): [number, string] => [Number(/"time":(\d+)/.exec(l)?.[1]), `capstan ${i} (pid ${p.proc.pid}): ${l.replace(/^.*?"name":"[^"]*",/, '').slice(0, 300)}`]))]
+        .sort(([x], [y]) => x - y).map(([t, line]) => `${at(t)} ${line}`)].join('\n');
+    const problems = 'problems' in end ? [...end.problems] : [];
+    assert.deepEqual(problems.map(([n, p]) => `${n}: ${p}`), [], `releases not Ready\n${problems.slice(0, 3).map(([n]) => story(n)).join('\n')}\n${output()}`);
     const overlaps = overlappingRuns(helm.runs().filter((r) => names.includes(r.release)), new Map());
-    assert.deepEqual(overlaps.map(([a, b]) => `${a.release}: helm ${b.verb} started while ${a.verb} ran`), []);
+    assert.deepEqual(overlaps.map(([a, b]) => `${a.release}: helm ${b.verb} started while ${a.verb} ran`), [],
+      overlaps.slice(0, 3).map(([a]) => story(a.release)).join('\n'));
     const figures = {
       releases: RELEASES, readyAtFailover: ready, failoverMs, waveToReadyMs: allReadyAt - t0,
       failoverToAllReadyMs: allReadyAt - atFailover, helmRuns: helm.runs().filter((r) => names.includes(r.release)).length,
