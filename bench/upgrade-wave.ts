@@ -13,12 +13,13 @@ import { execa } from 'execa';
 import type { HelmRelease } from '../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { EnqueueReason, type ReleaseJob } from '../src/helm/queue/release-job.ts';
 import { redisOptions } from '../src/redis-connection.ts';
-import { startChartRepo } from '../e2e/support/chart-repo.ts';
+import { type ChartRepo, startChartRepo } from '../e2e/support/chart-repo.ts';
 import { freshNamespace, kubeConfig } from '../e2e/support/cluster.ts';
 import { applyCrd } from '../e2e/support/crd.ts';
 import { HELLO_CHART } from '../e2e/support/helm.ts';
 import { helmReleases } from '../e2e/support/helm-releases.ts';
 import { treeCpuMs } from './support/proc-rss.ts';
+import { dropAndSettle } from './support/settle.ts';
 import { bareHelmWave, capstanOperator, capstanReady, HELM, mib, pool, waitAll } from './support/release-runs.ts';
 
 const N = Number(process.env.BENCH_RELEASES ?? 100);
@@ -30,7 +31,8 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const upgraded = (hr: HelmRelease) => capstanReady(hr) && (hr.status?.lastReleaseVersion ?? 0) >= 2;
 
 // What Capstan's wave measured: wall ms, CPU ms of Capstan and of its helm children, the wave's jobs.
-interface Wave { installMs: number; ms: number; selfCpuMs: number; helmCpuMs: number; jobs: Array<Job<ReleaseJob>>; changedAt: number }
+// and what it asked of the chart repository (index reads, chart downloads).
+interface Wave { installMs: number; ms: number; selfCpuMs: number; helmCpuMs: number; jobs: Array<Job<ReleaseJob>>; changedAt: number; asked: string[] }
 
 // The wave's jobs: those enqueued because the ConfigMap changed, at or after `since` (epoch ms).
 async function waveJobs(queueName: string, since: number): Promise<Array<Job<ReleaseJob>>> {
@@ -44,20 +46,21 @@ async function waveJobs(queueName: string, since: number): Promise<Array<Job<Rel
 }
 
 // Capstan: N releases reading one ConfigMap installed and Ready, then the ConfigMap changed and the wave timed.
-async function capstanWave(repository: string): Promise<Wave> {
-  const [ns, drop] = await freshNamespace(kc, 'bench-wave');
+async function capstanWave(repo: ChartRepo): Promise<Wave> {
+  const [ns] = await freshNamespace(kc, 'bench-wave');
   const op = await capstanOperator(C)(ns);
   try {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'shared' }, data: { 'values.yaml': 'message: before\n' } } });
     const hrs = helmReleases(kc, ns);
     const t0 = performance.now();
     await pool(8, Array.from({ length: N }, (_, i) => () => hrs.create(`r${i}`, {
-      chart: { repository, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, valuesFrom: [{ configMapKeyRef: { name: 'shared', key: 'values.yaml' } }],
+      chart: { repository: repo.url, name: 'hello', version: '0.1.0' }, releaseName: `r${i}`, valuesFrom: [{ configMapKeyRef: { name: 'shared', key: 'values.yaml' } }],
     })));
     await waitAll(ns, N, capstanReady, t0);
     const installMs = performance.now() - t0;
     const roots = op.pid ? [op.pid] : [];
     const cpu0 = treeCpuMs(roots);
+    const asked0 = repo.requests.length;
     const changedAt = Date.now();
     const t = performance.now();
     await core.patchNamespacedConfigMap({ namespace: ns, name: 'shared', body: { data: { 'values.yaml': 'message: after\n' } } },
@@ -65,15 +68,16 @@ async function capstanWave(repository: string): Promise<Wave> {
     await waitAll(ns, N, upgraded, t);
     const ms = performance.now() - t;
     const cpu = treeCpuMs(roots);
+    const asked = repo.requests.slice(asked0);
     // what a user would check: helm's own values of the first and the last release
     for (const r of ['r0', `r${N - 1}`]) {
       const got = JSON.parse((await execa(HELM, ['get', 'values', r, '--namespace', ns, '--output', 'json'])).stdout) as { message?: string };
       if (got.message !== 'after') throw new Error(`release ${r} has message ${JSON.stringify(got.message)} after the wave, not "after"`);
     }
-    return { installMs, ms, selfCpuMs: cpu.selfMs - cpu0.selfMs, helmCpuMs: cpu.helmMs - cpu0.helmMs, jobs: await waveJobs(op.queue, changedAt), changedAt };
+    return { installMs, ms, selfCpuMs: cpu.selfMs - cpu0.selfMs, helmCpuMs: cpu.helmMs - cpu0.helmMs, jobs: await waveJobs(op.queue, changedAt), changedAt, asked };
   } finally {
     await op.stop();
-    await drop();
+    await dropAndSettle(kc, ns); // the HelmReleases' finalizers go first
   }
 }
 
@@ -86,7 +90,7 @@ let wave: Wave;
 try {
   await execa(HELM, ['package', HELLO_CHART, '--version', '0.1.0', '--destination', dir]);
   bare = await bareHelmWave(N, C, join(dir, 'hello-0.1.0.tgz'), 'after');
-  wave = await capstanWave(repo.url);
+  wave = await capstanWave(repo);
 } finally {
   await repo.close();
   rmSync(dir, { recursive: true, force: true });
@@ -97,7 +101,7 @@ const w = (ms: number) => `${(ms / 1000).toFixed(2)}`;
 console.log(`## Upgrade wave: one ConfigMap value read by ${N} releases changed (${new Date().toISOString().slice(0, 10)})
 
 Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mib(totalmem())}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}. Command: \`BENCH_RELEASES=${N} BENCH_CONCURRENCY=${C} npm run bench:upgrade-wave\`; one run.
-Capstan: \`capstan run --concurrency ${C} --debounce 1s\`; install of the ${N} releases first: ${s(wave.installMs)}. The wave: from the ConfigMap patch until every HelmRelease is Ready with status.lastReleaseVersion 2 (\`helm get values\` checked on the first and the last). Jobs of the wave: ${wave.jobs.length} (last enqueued ${w(enqueued)} s after the patch). Queue wait: from the BullMQ jobs (processedOn − timestamp − debounce delay). The floor: ${N} bare \`helm upgrade --set message=after\` at parallelism ${C} in the same run.
+Capstan: \`capstan run --concurrency ${C} --debounce 1s\`; install of the ${N} releases first: ${s(wave.installMs)}. The wave: from the ConfigMap patch until every HelmRelease is Ready with status.lastReleaseVersion 2 (\`helm get values\` checked on the first and the last). Jobs of the wave: ${wave.jobs.length} (last enqueued ${w(enqueued)} s after the patch). Chart repository requests during the wave: ${wave.asked.filter((p) => p.endsWith('index.yaml')).length} index reads, ${wave.asked.filter((p) => p.endsWith('.tgz')).length} chart downloads. Queue wait: from the BullMQ jobs (processedOn − timestamp − debounce delay). The floor: ${N} bare \`helm upgrade --set message=after\` at parallelism ${C} in the same run.
 
 | releases | concurrency | bare helm upgrade | Capstan wave | × bare helm | queue wait p50 / p90 / p99 / max | CPU: Capstan / its helm / bare helm |
 |---|---|---|---|---|---|---|

@@ -7,6 +7,7 @@ import { eventually, freshNamespace, kubeConfig } from '../../e2e/support/cluste
 import { freePort } from '../../e2e/support/net.ts';
 import { sampleRss, treeCpuMs } from '../support/proc-rss.ts';
 import { pool } from '../support/release-runs.ts';
+import { dropAndSettle } from '../support/settle.ts';
 
 // Flux v2's source side of N HelmReleases, as helm-controller would have it made: source-controller 1.7.2 (built
 // from its Go module by source-controller.sh) out of cluster on the local control plane, one HelmRepository on
@@ -64,7 +65,7 @@ async function release(custom: k8s.CustomObjectsApi, namespace: string): Promise
 // N HelmCharts of chart `hello` 0.1.0 from one HelmRepository at `repository`, with --concurrent c; the clock runs
 // from the HelmRepository's creation until all HelmCharts are Ready.
 export async function sourceControllerRun(binary: string, n: number, c: number, repository: string): Promise<SourceFigures> {
-  const [ns, drop] = await freshNamespace(kc, 'bench-source');
+  const [ns] = await freshNamespace(kc, 'bench-source');
   const sc = await start(binary, ns, c);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const object = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name, namespace: ns }, spec });
@@ -88,6 +89,6 @@ export async function sourceControllerRun(binary: string, n: number, c: number, 
     rss.stop();
     await release(custom, ns); // their finalizers would keep the namespace Terminating once source-controller is gone
     await sc.stop();
-    await drop();
+    await dropAndSettle(kc, ns);
   }
 }
