@@ -34,14 +34,21 @@ const queueName = uniqueName('resync');
 const capstan = await startCapstan({ role: 'run', namespace: ns, queue: queueName,
   args: ['--concurrency', String(C), '--log-level', 'warn', '--charts-sync-interval', '1h', '--debounce', '1s'],
   env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' } });
+const pid = capstan.proc.pid ?? 0;
 // Capstan's memory as its /metrics reports it (prom-client's process and Node.js figures).
 const memory = async (when: string) => {
   const [rss, used, total, external] = await Promise.all(['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes',
     'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'].map((m) => capstan.metric(m)));
   return `| ${when} | ${mib(rss ?? 0)} | ${mib(used ?? 0)} | ${mib(total ?? 0)} | ${mib(external ?? 0)} |`;
 };
+// BENCH_HEAP_SNAPSHOTS=1 (with BENCH_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2): a heap snapshot at start and once installed.
+const snapshot = async () => {
+  if (!process.env.BENCH_HEAP_SNAPSHOTS) return;
+  process.kill(pid, 'SIGUSR2');
+  await capstan.metric('process_resident_memory_bytes'); // answered once the snapshot is written
+};
 const memoryRows = [await memory('started, 0 releases')];
-const pid = capstan.proc.pid ?? 0;
+await snapshot();
 const hrs = helmReleases(kc, ns);
 const connection = redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const queue = new Queue<ReleaseJob>(queueName, { connection });
@@ -63,6 +70,7 @@ try {
   await new Promise((r) => setTimeout(r, idleMs));
   const idleRate = ((await apiRequests()) - idle0) / idleMs;
   memoryRows.push(await memory(`${N} releases installed, ${idleMs / 1000} s idle`));
+  await snapshot();
   const helm0 = await capstan.metric('capstan_helm_invocations_total');
   const cpu0 = treeCpuMs([pid]);
   const api0 = await apiRequests();
