@@ -66,23 +66,28 @@ describe('the release lease', () => {
   it('costs one PEXPIRE per heartbeat per worker, however many leases it holds', async () => {
     const own = await startOwnRedis(); // a Redis of its own, so the counts are this worker's alone
     const w = new Redis(redisOptions(own.url));
+    const probe = new Redis(redisOptions(own.url)); // INFO over a connection, not a redis-cli started on a loaded machine
     try {
       const leases = await Promise.all([1, 2, 3, 4].map((i) => held(w, uniqueName(`ns/many-${i}`))));
       const stats = async () => {
-        const text = await own.cli('INFO', 'commandstats');
+        const start = performance.now();
+        const text = await probe.info('commandstats');
         const calls = (c: string) => Number(new RegExp(`cmdstat_${c}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
-        return { pexpire: calls('pexpire'), eval: calls('eval'), time: performance.now() };
+        return { pexpire: calls('pexpire'), eval: calls('eval'), start, end: performance.now() };
       };
       const before = await stats();
       await new Promise((r) => setTimeout(r, 2_000)); // about 10 heartbeats of 200 ms
       const after = await stats();
-      const beats = (after.time - before.time) / 200;
-      assert.ok(after.pexpire - before.pexpire <= beats + 1, `${after.pexpire - before.pexpire} PEXPIRE in ${beats} heartbeats`);
-      assert.ok(after.pexpire - before.pexpire >= 3, 'the worker beats');
-      assert.equal(after.eval - before.eval, 0, 'no script per lease');
+      const beats = (after.end - before.start) / 200; // at most this many between the two counts
+      const counted = `${after.pexpire - before.pexpire} PEXPIRE, ${after.eval - before.eval} EVAL in at most ${beats.toFixed(1)} heartbeats`;
+      assert.ok(after.pexpire - before.pexpire <= beats + 1, counted);
+      assert.ok(after.pexpire - before.pexpire >= 3, `the worker beats: ${counted}`);
+      // no script per lease: only the check of all its leases every 24 heartbeats
+      assert.ok(after.eval - before.eval <= Math.floor(beats / 24) + 1, counted);
       await Promise.all(leases.map((l) => l.release()));
     } finally {
       w.disconnect();
+      probe.disconnect();
       await own.close();
     }
   });
