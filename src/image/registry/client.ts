@@ -7,6 +7,7 @@ import type { Platform } from './platform.ts';
 import type { HostRateLimiter } from './rate-limiter.ts';
 import { createAuthorizedGet } from './registry-auth.ts';
 import type { RequestEvent } from './registry-request.ts';
+import { readTagDigest } from './tag-digest.ts';
 
 export type { ImageInfo } from './image-info.ts';
 export { type Platform, parsePlatform } from './platform.ts';
@@ -19,6 +20,8 @@ export interface RegistryClient {
   listTags(repository: ImageRef, signal?: AbortSignal): Promise<string[]>;
   // The digest of `tag` and, for the configured platform, the image's creation time and labels.
   imageInfo(repository: ImageRef, tag: string, signal?: AbortSignal): Promise<ImageInfo>;
+  // The digest `tag` points to now, from one HEAD request; undefined when the registry does not say.
+  digest(repository: ImageRef, tag: string, signal?: AbortSignal): Promise<string | undefined>;
 }
 
 // How the client reaches registries.
@@ -59,5 +62,6 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   return {
     listTags: (ref, signal) => listTags({ get, base: base(ref), ref, maxTags, signal }),
     imageInfo: (ref, tag, signal) => readImageInfo({ get, base: base(ref), ref, tag, platform: opts.platform, signal }),
+    digest: (ref, tag, signal) => readTagDigest({ get, base: base(ref), ref, tag, signal }),
   };
 }

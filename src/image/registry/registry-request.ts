@@ -16,9 +16,10 @@ export interface RequestDeps {
   now: () => number;
 }
 
-// One GET on behalf of an image repository.
+// One GET (or HEAD) on behalf of an image repository.
 export interface RegistryRequest {
   ref: ImageRef;
+  method?: 'GET' | 'HEAD'; // default GET
   // The repository (and tag or digest) as error messages name it, e.g. `docker.io/library/nginx:1.2`.
   subject: string;
   kind: RequestKind;
@@ -66,7 +67,7 @@ async function fetchAnswer(deps: RequestDeps, req: RegistryRequest, authorizatio
   if (authorization) headers.authorization = authorization;
   try {
     // undici drops the authorization header when a redirect leaves the origin (blobs served from a bucket)
-    const res = await fetch(req.url, { headers, signal, redirect: 'follow' });
+    const res = await fetch(req.url, { method: req.method ?? 'GET', headers, signal, redirect: 'follow' });
     const body = await readBody(res, res.ok ? req.maxBytes : MAX_ERROR_BODY);
     if (body === undefined && res.ok) {
       throw new RegistryError(`${req.subject}: ${WHAT[req.kind]} request got more than ${req.maxBytes} bytes`,

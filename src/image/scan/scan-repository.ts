@@ -35,7 +35,7 @@ const describe = (err: unknown): string => (err instanceof Error ? err.message :
 
 // Scans one repository politely: the tag list at most once per listEveryMs (else from the cache), and image
 // metadata only for the tags `needsTime` asks for (those a time-ordered filter admits) whose cached entry is
-// missing or due. A 429 stops this repository's reads at once (the limiter has slowed the host down); what was
+// missing or due (a due entry whose digest has not changed costs one HEAD). A 429 stops this repository's reads at once (the limiter has slowed the host down); what was
 // not read stays pending and is read in a later scan. A tag list that cannot be read falls back to the cached
 // one, if any.
 export async function scanRepository(ref: ImageRef, repository: string, needsTime: (tag: string) => boolean, deps: ScanDeps): Promise<ScannedRepository> {
@@ -67,8 +67,14 @@ export async function scanRepository(ref: ImageRef, repository: string, needsTim
   await mapLimit(due, deps.burst, async (tag) => {
     if (stopped !== undefined) return;
     try {
+      const previous = images.get(tag);
+      // a refresh asks for the digest first: unchanged, the cached created time still holds (one HEAD, not 2-3 GETs)
+      if (previous?.digest !== undefined && (await deps.client.digest(ref, tag, deps.signal)) === previous.digest) {
+        fresh.set(tag, { ...previous, fetchedAt: deps.now(), refreshMs: nextRefresh(previous, previous.digest) });
+        return;
+      }
       const info = await deps.client.imageInfo(ref, tag, deps.signal);
-      fresh.set(tag, { digest: info.digest, ...(info.created ? { created: info.created.getTime() } : {}), fetchedAt: deps.now(), refreshMs: nextRefresh(images.get(tag), info.digest) });
+      fresh.set(tag, { digest: info.digest, ...(info.created ? { created: info.created.getTime() } : {}), fetchedAt: deps.now(), refreshMs: nextRefresh(previous, info.digest) });
     } catch (err) {
       if (!(err instanceof RegistryError)) throw err;
       if (err.kind === 'rate-limited') stopped ??= err.message;

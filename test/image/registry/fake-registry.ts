@@ -5,7 +5,7 @@ import { createRegistryClient, type RegistryClientOptions, type RequestEvent } f
 import { createRateLimiter } from '../../../src/image/registry/rate-limiter.ts';
 
 // A request a test server received.
-export interface Received { path: string; headers: IncomingHttpHeaders }
+export interface Received { method: string; path: string; headers: IncomingHttpHeaders }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
@@ -17,7 +17,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    received.push({ path: `${url.pathname}${url.search}`, headers: req.headers });
+    received.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, headers: req.headers });
     handler(req, res, url);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

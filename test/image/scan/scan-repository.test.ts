@@ -10,7 +10,7 @@ const HOUR = 3_600_000;
 
 // A registry in memory that counts what it is asked.
 function fakeRegistry(tags: string[], digests: Record<string, string>, fail: Record<string, RegistryError> = {}) {
-  const calls = { tags: 0, info: [] as string[] };
+  const calls = { tags: 0, info: [] as string[], digest: [] as string[] };
   const client: RegistryClient = {
     async listTags() {
       calls.tags++;
@@ -23,6 +23,12 @@ function fakeRegistry(tags: string[], digests: Record<string, string>, fail: Rec
       const err = fail[tag];
       if (err) throw err;
       return { digest: digests[tag] ?? `sha256:${tag}`, created: new Date(Date.UTC(2026, 0, 1, 0, tags.indexOf(tag))) };
+    },
+    async digest(_ref, tag) {
+      calls.digest.push(tag);
+      const err = fail[tag];
+      if (err) throw err;
+      return digests[tag] ?? `sha256:${tag}`;
     },
   };
   return { client, calls, tags };
@@ -59,6 +65,25 @@ describe('scanRepository: polite scanning with fluxd\'s adaptive refresh', () =>
     assert.equal(nextRefresh({ digest: 'a', fetchedAt: 0, refreshMs: REFRESH.maxMs }, 'a'), REFRESH.maxMs);
     assert.equal(nextRefresh({ digest: 'a', fetchedAt: 0, refreshMs: HOUR }, 'b'), HOUR / 2);
     assert.equal(nextRefresh({ digest: 'a', fetchedAt: 0, refreshMs: REFRESH.minMs }, 'b'), REFRESH.minMs);
+  });
+
+  it('a refresh asks for the digest (one HEAD): unchanged, the cached time stays and no manifest is read; changed, the image is read again', async () => {
+    let now = 0;
+    const cache = memoryImageCache();
+    const digests: Record<string, string> = {};
+    const reg = fakeRegistry(['main-1', 'main-2'], digests);
+    const deps = { client: reg.client, cache, now: () => now, listEveryMs: 1, burst: 1 };
+    await scanRepository(REF, 'r.io/app', () => true, deps);
+    assert.deepEqual(reg.calls.digest, [], 'a tag seen for the first time is read whole');
+    now = HOUR;
+    digests['main-2'] = 'sha256:rebuilt';
+    const refreshed = await scanRepository(REF, 'r.io/app', () => true, deps);
+    assert.deepEqual(reg.calls.digest.sort(), ['main-1', 'main-2']);
+    assert.deepEqual(reg.calls.info.sort(), ['main-1', 'main-2', 'main-2'], 'only the changed tag is read again');
+    assert.equal(refreshed.tags.find((t) => t.tag === 'main-1')?.created?.toISOString(), '2026-01-01T00:00:00.000Z');
+    const images = await cache.images('r.io/app');
+    assert.deepEqual([images.get('main-1')?.fetchedAt, images.get('main-1')?.refreshMs], [HOUR, 2 * HOUR]);
+    assert.deepEqual([images.get('main-2')?.digest, images.get('main-2')?.refreshMs], ['sha256:rebuilt', HOUR / 2]);
   });
 
   it('a 429 stops the repository\'s reads at once; what was not read stays pending for a later scan', async () => {
