@@ -39,7 +39,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 // What a request is, for messages: never its URL (a token realm or a redirect may carry secrets).
 const WHAT = { tags: 'tag list', manifest: 'manifest', blob: 'image config', token: 'token' } as const;
 
-// GETs `req.url` after the host's limiter lets it go and reads the whole body within the timeout. Any status is
+// GETs (or HEADs) `req.url` after the host's limiter lets it go and reads the whole body within the timeout. Any status is
 // returned (the caller decides about 401), but a 429 slows the host down and a 2xx tells the limiter it is calm.
 // Network errors and timeouts become RegistryError `unavailable`; the caller's abort reason passes through.
 export async function send(deps: RequestDeps, req: RegistryRequest, authorization?: string): Promise<Answer> {
