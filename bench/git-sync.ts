@@ -1,15 +1,17 @@
 // Benchmark: Git sync of BENCH_OBJECTS (default 500) ConfigMaps from scratch, then a no-op sync of the same
-// revision. Run with `npm run bench` (services up), or `node bench/git-sync.ts` with KUBECONFIG set.
+// revision, in process with the daemon's client (keep-alive connections). `bench/sync.ts` measures a real daemon.
+// Run with `npm run bench` (services up), or `node bench/git-sync.ts` with KUBECONFIG set.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { loadKubeConfig } from '../src/kube/real-client.ts';
 import { realSyncCluster } from '../src/kube/sync-cluster.ts';
 import { syncSource } from '../src/sync/sync-source.ts';
-import { freshNamespace, kubeConfig, uniqueName } from '../e2e/support/cluster.ts';
+import { freshNamespace, uniqueName } from '../e2e/support/cluster.ts';
 
 const N = Number(process.env.BENCH_OBJECTS ?? 500);
-const kc = kubeConfig();
+const kc = loadKubeConfig(process.env.KUBECONFIG);
 const [ns, dropNamespace] = await freshNamespace(kc, 'benchsync');
 const root = mkdtempSync(join(tmpdir(), 'capstan-bench-sync-'));
 for (let i = 0; i < N; i++) {
