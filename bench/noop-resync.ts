@@ -10,7 +10,7 @@ import { releaseJobOptions, type ReleaseJob } from '../src/helm/queue/release-jo
 import { redisOptions } from '../src/redis-connection.ts';
 import { startCapstan } from '../e2e/support/capstan.ts';
 import { startChartRepo } from '../e2e/support/chart-repo.ts';
-import { freshNamespace, kubeConfig, uniqueName } from '../e2e/support/cluster.ts';
+import { eventually, freshNamespace, kubeConfig, uniqueName } from '../e2e/support/cluster.ts';
 import { applyCrd } from '../e2e/support/crd.ts';
 import { helmReleases } from '../e2e/support/helm-releases.ts';
 import { processes, tree, treeCpuMs } from './support/proc-rss.ts';
@@ -45,7 +45,9 @@ const memory = async (when: string) => {
 const snapshot = async () => {
   if (!process.env.BENCH_HEAP_SNAPSHOTS) return;
   process.kill(pid, 'SIGUSR2');
-  await capstan.metric('process_resident_memory_bytes'); // answered once the snapshot is written
+  await new Promise((r) => setTimeout(r, 1000));
+  // answered once the snapshot is written (a request made meanwhile may be reset)
+  await eventually('the heap snapshot to be written', () => capstan.metric('process_resident_memory_bytes').then(() => true, () => undefined), 120_000);
 };
 const memoryRows = [await memory('started, 0 releases')];
 await snapshot();
