@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import type { HelmRelease } from '../../src/apis/helm.fluxcd.io/v1/helmrelease.ts';
 import { startCapstan } from '../../e2e/support/capstan.ts';
