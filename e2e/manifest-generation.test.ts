@@ -115,8 +115,9 @@ describe('manifest generation: .flux.yaml with kustomize', () => {
     const d = await apps.readNamespacedDeployment({ name: 'patch-web', namespace: ns });
     assert.equal(d.metadata?.labels?.overlay, 'patch', 'the overlay was built, not the base read as it is');
     assert.equal(await apps.readNamespacedDeployment({ name: 'web', namespace: ns }).then(() => true, () => false), false, 'the base alone is never applied');
-    const record = await syncRecord();
-    assert.deepEqual(record?.loadErrors, [], 'kustomization.yaml files are not read as manifests');
+    // the record is stored once the sync ends, a moment after its objects are applied
+    const record = await eventually('the sync record', syncRecord, 30_000);
+    assert.deepEqual(record.loadErrors, [], 'kustomization.yaml files are not read as manifests');
   });
 
   it('a newer tag is set by the updater and written to the patch file, in one commit, and the cluster converges', async () => {
