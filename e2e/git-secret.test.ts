@@ -69,9 +69,11 @@ describe('capstan daemon --git-secret: files hidden with git-secret are revealed
     });
     assert.equal(cm.data?.value, hidden.value);
     await eventually('the plain ConfigMap', async () => core.readNamespacedConfigMap({ name: 'plain', namespace: ns }).catch(() => undefined), 30_000);
-    const sync = await (await fetch(`${daemon.url}/api/capstan/v1/sync`)).json() as { sources: Array<{ record?: { loadErrors: unknown[]; applied: string[] } }> };
-    assert.deepEqual(sync.sources[0]?.record?.loadErrors, []);
-    assert.deepEqual(sync.sources[0]?.record?.applied.sort(), [`${ns}:configmap/hidden`, `${ns}:configmap/plain`]);
+    // the record is stored once the sync ends, a moment after its objects are applied
+    const record = await eventually('the sync record', async () =>
+      ((await (await fetch(`${daemon.url}/api/capstan/v1/sync`)).json()) as { sources: Array<{ record?: { loadErrors: unknown[]; applied: string[] } }> }).sources[0]?.record, 30_000);
+    assert.deepEqual(record.loadErrors, []);
+    assert.deepEqual(record.applied.sort(), [`${ns}:configmap/hidden`, `${ns}:configmap/plain`]);
     assert.deepEqual(findLeaks('daemon log', daemon.output(), [hidden]), []);
   });
 
