@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { eventually } from './cluster.ts';
+import { eventually, GaveUp } from './cluster.ts';
 import { freePort } from './net.ts';
 
 const BIN = new URL('../../bin/capstan', import.meta.url).pathname;
@@ -26,15 +26,30 @@ function clusterEnv(args: readonly string[], env: Record<string, string> = {}): 
   return { REDIS_URL: '', CAPSTAN_REDIS_CLUSTER: seeds };
 }
 
-export async function startCapstan(opts: {
+type StartOptions = {
   role: 'run' | 'operator' | 'worker' | 'daemon'; namespace: string; queue: string; args?: string[]; env?: Record<string, string>;
   port?: number; // default a free one
   keepOutput?: number; // characters of output that output() keeps, the last ones; default 200,000
   // Every test server listens on loopback, so --allow-private-networks is passed unless this is false (for tests
   // of the refusal itself). Default true.
   allowPrivateNetworks?: boolean;
-}): Promise<CapstanProcess> {
-  const port = opts.port ?? (await freePort());
+};
+
+// A port freePort picked can still be taken between the pick and Capstan's bind: then Capstan exits at once with
+// EADDRINUSE, and is started again on another port (not when the test named the port).
+export async function startCapstan(opts: StartOptions): Promise<CapstanProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts, opts.port ?? (await freePort()));
+    } catch (err) {
+      if (opts.port !== undefined || attempt >= 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends GaveUp {}
+
+async function startOnce(opts: StartOptions, port: number): Promise<CapstanProcess> {
   const proc = execa(BIN, [
     opts.role, '--allow-namespace', opts.namespace, '--queue-name', opts.queue, '--listen', `127.0.0.1:${port}`,
     '--charts-sync-interval', '3s', '--debounce', '100ms', '--retry-backoff', '1s', '--log-level', 'debug',
@@ -51,7 +66,10 @@ export async function startCapstan(opts: {
   });
   const url = `http://127.0.0.1:${port}`;
   await eventually(`capstan ${opts.role} to be ready`, async () => {
-    if (exited !== undefined) throw new Error(`capstan exited ${exited}: ${out}`);
+    if (exited !== undefined) {
+      if (/EADDRINUSE.*127\.0\.0\.1:\d+/.test(out)) throw new PortTaken(`capstan exited ${exited}: ${out}`);
+      throw new GaveUp(`capstan exited ${exited}: ${out}`);
+    }
     return (await fetch(`${url}/readyz`)).ok || undefined;
   }, 90_000); // a loaded 2-core CI machine can take long to load and start every role
   return {

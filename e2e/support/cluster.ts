@@ -15,6 +15,10 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+// Thrown by a probe when waiting longer cannot help (the process it waits for has exited): eventually rethrows it
+// at once.
+export class GaveUp extends Error {}
+
 // Polls `probe` until it returns a value other than undefined, or fails naming `what` after `timeoutMs`.
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -24,6 +28,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
       const value = await probe();
       if (value !== undefined) return value;
     } catch (err) {
+      if (err instanceof GaveUp) throw err;
       last = err;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
