@@ -10,7 +10,7 @@ import { execa } from 'execa';
 // falls back to a node 24 on PATH. Each layout is built on disk with a fake main that says which node ran it.
 
 const LAUNCHER = join(import.meta.dirname, '..', '..', 'bin', 'capstan');
-const MAIN = 'console.log(JSON.stringify({ node: process.env.WHICH_NODE ?? "PATH", main: process.argv[1], args: process.argv.slice(2) }));\n';
+const MAIN = 'console.log(JSON.stringify({ node: process.env.WHICH_NODE ?? "PATH", main: process.argv[1], args: process.argv.slice(2), flags: process.execArgv }));\n';
 const top = mkdtempSync(join(tmpdir(), 'capstan-launcher-'));
 after(() => rmSync(top, { recursive: true, force: true }));
 
@@ -52,8 +52,8 @@ function installedCapstan(name: string): string {
   return join(project, 'node_modules', '.bin', 'capstan');
 }
 
-async function run(launcher: string, path: string): Promise<{ exitCode?: number; stderr: string; ran?: { node: string; main: string; args: string[] } }> {
-  const r = await execa(launcher, ['--version', 'x y'], { env: { PATH: path }, extendEnv: false, reject: false });
+async function run(launcher: string, path: string, env: Record<string, string> = {}): Promise<{ exitCode?: number; stderr: string; ran?: { node: string; main: string; args: string[]; flags: string[] } }> {
+  const r = await execa(launcher, ['--version', 'x y'], { env: { PATH: path, ...env }, extendEnv: false, reject: false });
   return { exitCode: r.exitCode, stderr: r.stderr, ran: r.exitCode === 0 ? JSON.parse(r.stdout) : undefined };
 }
 
@@ -91,6 +91,23 @@ describe('bin/capstan', () => {
     assert.equal(r.exitCode, 1);
     assert.match(r.stderr, /Node 24 or newer is needed/);
     assert.doesNotMatch(r.stderr, /node 20 ran Capstan/);
+  });
+
+  it("runs Node with V8's memory settings, which CAPSTAN_NODE_FLAGS replaces or (empty) drops", async () => {
+    const launcher = installedCapstan('flags');
+    nodePackage(join(top, 'flags', 'node_modules', 'node'), '24.21.0', 'flags');
+    const path = pathWithNode('flags', 20);
+    assert.deepEqual((await run(launcher, path)).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4']);
+    assert.deepEqual((await run(launcher, path, { CAPSTAN_NODE_FLAGS: '--max-old-space-size=300 --stack-trace-limit=20' })).ran?.flags,
+      ['--max-old-space-size=300', '--stack-trace-limit=20']);
+    const none = await run(launcher, path, { CAPSTAN_NODE_FLAGS: '' });
+    assert.deepEqual(none.ran?.flags, []);
+    assert.deepEqual(none.ran?.args, ['--version', 'x y']);
+  });
+
+  it('passes the same settings to a node 24 found on PATH', async () => {
+    const launcher = installedCapstan('flags-on-path');
+    assert.deepEqual((await run(launcher, pathWithNode('flags-on-path', 24))).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4']);
   });
 
   it('runs src/main.ts in a work tree', async () => {
