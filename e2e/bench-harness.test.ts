@@ -15,6 +15,14 @@ describe('bench/ at a tiny size', () => {
     assert.match(r.stdout, /^\| 2 \| 2 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| \*\*[\d.]+\*\* \| [1-9]\d* MiB \| \d+ MiB \(bare: [1-9]\d* MiB\) \| [1-9]\d* ms \| [1-9]\d* ms \(bare: [1-9]\d* ms\) \| [1-9]\d* ms \(bare: [1-9]\d* ms\) \|$/m, r.stdout);
   });
 
+  it('where: the control plane\'s CPU per process and API requests per release, bare helm beside Capstan', async () => {
+    const r = await run('where.ts');
+    assert.equal(r.exitCode, 0, r.all);
+    assert.match(r.stdout, /^\| kube-apiserver \| [1-9]\d* ms \| [1-9]\d* ms \| [+-]-?\d+ ms \|$/m, r.stdout);
+    // Capstan's own writes: the status of each HelmRelease, before and after its install
+    assert.match(r.stdout, /^\| `PATCH helmreleases\/status` \| 0\.0 \| [1-9][\d.]* \| \+[1-9][\d.]* \|$/m, r.stdout);
+  });
+
   it('noop-resync: a resync of Ready releases starts no helm, with CPU and API requests per release', async () => {
     const r = await run('noop-resync.ts', { BENCH_RELEASES: '3', BENCH_CONCURRENCY: '2' });
     assert.equal(r.exitCode, 0, r.all);
