@@ -52,8 +52,8 @@ function installedCapstan(name: string): string {
   return join(project, 'node_modules', '.bin', 'capstan');
 }
 
-async function run(launcher: string, path: string, env: Record<string, string> = {}): Promise<{ exitCode?: number; stderr: string; ran?: { node: string; main: string; args: string[]; flags: string[] } }> {
-  const r = await execa(launcher, ['--version', 'x y'], { env: { PATH: path, ...env }, extendEnv: false, reject: false });
+async function run(launcher: string, path: string, env: Record<string, string> = {}, args = ['--version', 'x y']): Promise<{ exitCode?: number; stderr: string; ran?: { node: string; main: string; args: string[]; flags: string[] } }> {
+  const r = await execa(launcher, args, { env: { PATH: path, ...env }, extendEnv: false, reject: false });
   return { exitCode: r.exitCode, stderr: r.stderr, ran: r.exitCode === 0 ? JSON.parse(r.stdout) : undefined };
 }
 
@@ -93,21 +93,31 @@ describe('bin/capstan', () => {
     assert.doesNotMatch(r.stderr, /node 20 ran Capstan/);
   });
 
-  it("runs Node with V8's memory settings, which CAPSTAN_NODE_FLAGS replaces or (empty) drops", async () => {
+  it("runs the HelmRelease roles with V8's memory settings, which CAPSTAN_NODE_FLAGS replaces or (empty) drops", async () => {
     const launcher = installedCapstan('flags');
     nodePackage(join(top, 'flags', 'node_modules', 'node'), '24.21.0', 'flags');
     const path = pathWithNode('flags', 20);
-    assert.deepEqual((await run(launcher, path)).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4']);
-    assert.deepEqual((await run(launcher, path, { CAPSTAN_NODE_FLAGS: '--max-old-space-size=300 --stack-trace-limit=20' })).ran?.flags,
+    for (const role of ['operator', 'worker', 'run']) {
+      assert.deepEqual((await run(launcher, path, {}, [role, '--help'])).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4'], role);
+    }
+    assert.deepEqual((await run(launcher, path, { CAPSTAN_NODE_FLAGS: '--max-old-space-size=300 --stack-trace-limit=20' }, ['worker'])).ran?.flags,
       ['--max-old-space-size=300', '--stack-trace-limit=20']);
-    const none = await run(launcher, path, { CAPSTAN_NODE_FLAGS: '' });
+    const none = await run(launcher, path, { CAPSTAN_NODE_FLAGS: '' }, ['run', 'x y']);
     assert.deepEqual(none.ran?.flags, []);
-    assert.deepEqual(none.ran?.args, ['--version', 'x y']);
+    assert.deepEqual(none.ran?.args, ['run', 'x y']);
+  });
+
+  it('runs the daemon and other commands without them, unless CAPSTAN_NODE_FLAGS names some', async () => {
+    const launcher = installedCapstan('flags-daemon');
+    nodePackage(join(top, 'flags-daemon', 'node_modules', 'node'), '24.21.0', 'flags-daemon');
+    const path = pathWithNode('flags-daemon', 20);
+    for (const args of [['daemon'], ['ctl', 'list'], ['--version'], []]) assert.deepEqual((await run(launcher, path, {}, args)).ran?.flags, [], args.join(' '));
+    assert.deepEqual((await run(launcher, path, { CAPSTAN_NODE_FLAGS: '--optimize-for-size' }, ['daemon'])).ran?.flags, ['--optimize-for-size']);
   });
 
   it('passes the same settings to a node 24 found on PATH', async () => {
     const launcher = installedCapstan('flags-on-path');
-    assert.deepEqual((await run(launcher, pathWithNode('flags-on-path', 24))).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4']);
+    assert.deepEqual((await run(launcher, pathWithNode('flags-on-path', 24), {}, ['operator'])).ran?.flags, ['--optimize-for-size', '--max-semi-space-size=4']);
   });
 
   it('runs src/main.ts in a work tree', async () => {
