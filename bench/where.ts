@@ -3,7 +3,7 @@
 // runs them, settling included): the CPU of each control-plane process per release, and the API server's requests
 // per release by verb and resource, where the two differ. BENCH_SIZES (N, default 100), BENCH_CONCURRENCY (C,
 // default 4). Run: `npm run bench:where`.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -11,23 +11,11 @@ import { startChartRepo } from '../e2e/support/chart-repo.ts';
 import { kubeConfig } from '../e2e/support/cluster.ts';
 import { applyCrd } from '../e2e/support/crd.ts';
 import { HELLO_CHART } from '../e2e/support/helm.ts';
-import { apiRequestsBy, controlPlanePids } from './support/control-plane.ts';
-import { processes } from './support/proc-rss.ts';
+import { apiRequestsBy, controlPlanePids, cpuMsByName } from './support/control-plane.ts';
 import { bareHelm, capstanOperator, capstanReady, HELM, mib, numbers, operatorRun, type RunFigures } from './support/release-runs.ts';
 
 const N = numbers(process.env.BENCH_SIZES, '100')[0] ?? 100;
 const C = numbers(process.env.BENCH_CONCURRENCY, '4')[0] ?? 4;
-
-// CPU milliseconds so far of each control-plane process, by its name.
-function cpuByProcess(pids: readonly number[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const p of processes()) {
-    if (!pids.includes(p.pid)) continue;
-    const name = readFileSync(`/proc/${p.pid}/comm`, 'utf8').trim();
-    out.set(name, (out.get(name) ?? 0) + p.ownTicks * 10); // USER_HZ 100
-  }
-  return out;
-}
 
 const perRelease = (before: Map<string, number>, after: Map<string, number>) =>
   new Map([...after].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / N]));
@@ -35,9 +23,9 @@ const perRelease = (before: Map<string, number>, after: Map<string, number>) =>
 interface Measured { figures: RunFigures; cpu: Map<string, number>; requests: Map<string, number> }
 async function measure(run: () => Promise<RunFigures>): Promise<Measured> {
   const pids = controlPlanePids();
-  const [cpu0, req0] = [cpuByProcess(pids), await apiRequestsBy()];
+  const [cpu0, req0] = [cpuMsByName(pids), await apiRequestsBy()];
   const figures = await run();
-  return { figures, cpu: perRelease(cpu0, cpuByProcess(pids)), requests: perRelease(req0, await apiRequestsBy()) };
+  return { figures, cpu: perRelease(cpu0, cpuMsByName(pids)), requests: perRelease(req0, await apiRequestsBy()) };
 }
 
 await applyCrd(kubeConfig());

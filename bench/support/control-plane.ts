@@ -27,6 +27,15 @@ export function cpuMsOf(pids: number[]): number {
   return processes().filter((p) => set.has(p.pid)).reduce((s, p) => s + p.ownTicks, 0) * TICK_MS;
 }
 
+// CPU milliseconds so far of each of the given processes that is still there, summed by process name
+// (kube-apiserver, etcd, ...).
+export function cpuMsByName(pids: number[]): Map<string, number> {
+  const set = new Set(pids);
+  const out = new Map<string, number>();
+  for (const p of processes()) if (set.has(p.pid)) out.set(p.comm, (out.get(p.comm) ?? 0) + p.ownTicks * TICK_MS);
+  return out;
+}
+
 // The API server's requests served so far, all clients (apiserver_request_total summed over its series).
 export async function apiRequests(): Promise<number> {
   const r = await execa(process.env.CAPSTAN_KUBECTL ?? 'kubectl', ['get', '--raw', '/metrics']);

@@ -34,16 +34,16 @@ export async function authenticatedContext(kc: k8s.KubeConfig, req: ApiRequest):
 }
 
 // The JSON body of an answer; a non-2xx status rejects with client-node's ApiException, as its typed clients do
-// (code: the HTTP status, body: the Status JSON as text).
-export function jsonAnswer(req: ApiRequest, status: number, text: string, headers: Record<string, string>): unknown {
-  if (status < 200 || status > 299) throw new k8s.ApiException(status, `${req.method} ${req.path}: HTTP ${status}`, text, headers);
+// (code: the HTTP status, body: the Status JSON as text, and the headers, read only then).
+export function jsonAnswer(req: ApiRequest, status: number, text: string, headers: () => Record<string, string>): unknown {
+  if (status < 200 || status > 299) throw new k8s.ApiException(status, `${req.method} ${req.path}: HTTP ${status}`, text, headers());
   return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 // Sends an authenticated request with client-node's IsomorphicFetchHttpLibrary (public) and answers its JSON.
 export async function fetchAuthenticated(ctx: k8s.RequestContext, req: ApiRequest): Promise<unknown> {
   const res = await new k8s.IsomorphicFetchHttpLibrary().send(ctx).toPromise();
-  return jsonAnswer(req, res.httpStatusCode, await res.body.text(), res.headers);
+  return jsonAnswer(req, res.httpStatusCode, await res.body.text(), () => res.headers);
 }
 
 // Sends one request as the kubeconfig's current user and answers the JSON body as served: typed clients drop what

@@ -19,6 +19,6 @@ export async function dispatchJson(kc: k8s.KubeConfig, req: ApiRequest): Promise
     origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers: ctx.getHeaders(),
     body: ctx.getBody(), signal: ctx.getSignal(),
   });
-  const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+  const headers = () => Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
   return jsonAnswer(req, res.statusCode, await res.body.text(), headers);
 }
