@@ -65,13 +65,18 @@ async function startOnce(opts: StartOptions, port: number): Promise<CapstanProce
     if (out.length > keep) out = out.slice(-keep);
   });
   const url = `http://127.0.0.1:${port}`;
+  // a Capstan that never became ready is stopped, so that it cannot keep the test's process alive
   await eventually(`capstan ${opts.role} to be ready`, async () => {
     if (exited !== undefined) {
       if (/EADDRINUSE.*127\.0\.0\.1:\d+/.test(out)) throw new PortTaken(`capstan exited ${exited}: ${out}`);
       throw new GaveUp(`capstan exited ${exited}: ${out}`);
     }
     return (await fetch(`${url}/readyz`)).ok || undefined;
-  }, 90_000); // a loaded 2-core CI machine can take long to load and start every role
+  }, 90_000).catch(async (err: unknown) => { // a loaded 2-core CI machine can take long to load and start every role
+    if (proc.pid !== undefined && exited === undefined) process.kill(-proc.pid, 'SIGKILL');
+    await proc;
+    throw err;
+  });
   return {
     url, proc, output: () => out,
     async metric(name, labels = {}) {

@@ -15,10 +15,11 @@ function ephemeralRange(): [number, number] {
 }
 
 // A loopback TCP port outside the ephemeral range that was free a moment ago (the caller binds it next). Picked at
-// random among the registered ports below the range, so that concurrent test files rarely pick the same one.
+// random among the registered ports below the range, so that concurrent test files rarely pick the same one; from
+// 11000 up, above every port fetch refuses to connect to (its "bad ports", the last of them 10080).
 export async function freePort(): Promise<number> {
   const [low, high] = ephemeralRange();
-  const [from, to] = low > 20_000 ? [10_000, low - 1] : [high + 1, 65_535];
+  const [from, to] = low > 20_000 ? [11_000, low - 1] : [high + 1, 65_535];
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = from + Math.floor(Math.random() * (to - from + 1));
     if (await canBind(port)) return port;
